@@ -1,0 +1,16 @@
+"""URLs of a commune's portal (any host the Domain table maps to a commune)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from tenants.views import healthz
+from theming import views as theming_views
+
+urlpatterns = [
+    path("", theming_views.home, name="home"),
+    path("logo", theming_views.logo, name="branding_logo"),
+    path("compte/", include("accounts.urls")),
+    path("compte/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

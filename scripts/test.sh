@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# `make test`: the same set-up as `make run`, then the whole suite (test database apart).
+source "$(dirname "$0")/setup.sh"
+setup_all
+cd "$ROOT"
+exec "$VENV/bin/pytest" "$@"

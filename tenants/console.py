@@ -1,0 +1,91 @@
+"""The operator console: communes, onboarding, life cycle, contact requests."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tenants.forms import OnboardingForm
+from tenants.models import Commune
+from tenants.selectors import communes_for_console, pending_contact_requests, portal_url
+from tenants.services import commune_onboard, commune_set_status
+
+STATUS_ACTIONS = {
+    "suspend": Commune.Status.SUSPENDED,
+    "reactivate": Commune.Status.ACTIVE,
+    "archive": Commune.Status.ARCHIVED,
+}
+
+
+def operator_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_operator:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@operator_required
+def commune_list(request: HttpRequest) -> HttpResponse:
+    context = {"summaries": communes_for_console(), "contact_requests": pending_contact_requests()}
+    return render(request, "tenants/console/commune_list.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@operator_required
+def commune_onboard_view(request: HttpRequest) -> HttpResponse:
+    form = OnboardingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            commune = commune_onboard(
+                name=data["name"],
+                slug=data["slug"],
+                insee_code=data["insee_code"],
+                admin_email=data["admin_email"],
+                custom_domains=[data["custom_domain"]] if data["custom_domain"] else [],
+                template=data["template"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s est en ligne sur %(url)s ; son administrateur a reçu son invitation.")
+                % {"name": commune.name, "url": portal_url(commune)},
+            )
+            return redirect("console:commune_list")
+    return render(request, "tenants/console/commune_onboard.html", {"form": form})
+
+
+@require_POST
+@operator_required
+def commune_status_view(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    if action not in STATUS_ACTIONS:
+        raise PermissionDenied
+    commune = get_object_or_404(Commune, schema_name=slug)
+    commune = commune_set_status(commune=commune, status=STATUS_ACTIONS[action])
+    messages.success(
+        request, _("%(name)s : %(status)s.") % {"name": commune.name, "status": commune.get_status_display()}
+    )
+    return redirect("console:commune_list")
+
+
+# Service errors are keyed by model field; the form names two of them differently.
+FORM_FIELD_FOR_ERROR = {"schema_name": "slug", "domains": "custom_domain"}
+
+
+def _add_service_errors(form: OnboardingForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form_field = FORM_FIELD_FOR_ERROR.get(field, field)
+        for error in errors:
+            form.add_error(form_field if form_field in form.fields else None, error)

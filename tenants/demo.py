@@ -1,0 +1,109 @@
+"""Demo communes built from the seeds, loaded by `make run` (idempotent)."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django_tenants.utils import schema_context
+
+from accounts.models import Role, User
+from tenants.models import Commune
+from tenants.services import commune_onboard
+from theming.selectors import branding_get
+from theming.services import branding_update
+
+DEMO_PASSWORD = "demo-portail-famille"
+OPERATOR_EMAIL = "operateur@portail-famille.test"
+LOGOS = Path(__file__).parent / "demo"
+
+
+@dataclass(frozen=True)
+class DemoCommune:
+    slug: str
+    name: str
+    insee_code: str
+    branding: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def admin_email(self) -> str:
+        return f"mairie@{self.slug}.test"
+
+    @property
+    def parent_email(self) -> str:
+        return f"parent@{self.slug}.test"
+
+
+DEMO_COMMUNES = [
+    DemoCommune(  # seed 000
+        slug="lepallet",
+        name="Le Pallet",
+        insee_code="44118",
+        branding={
+            "primary_colour": "#7a1f3d",
+            "secondary_colour": "#fbf3f6",
+            "welcome_text": "Toutes vos démarches en un clic ! Inscriptions, signalement d'une absence, "
+            "paiement en ligne de vos factures : vos démarches sont accessibles 24 heures sur 24 "
+            "et 7 jours sur 7.",
+            "contact_email": "contact@mairie-lepallet.fr",
+            "contact_phone": "02 40 80 40 24",
+            "contact_address": "Mairie du Pallet\n44330 Le Pallet",
+        },
+    ),
+    DemoCommune(  # seed 003
+        slug="vallet",
+        name="Vallet",
+        insee_code="44215",
+        branding={
+            "primary_colour": "#0b5e55",
+            "secondary_colour": "#f0f7f6",
+            "welcome_text": "Restaurant scolaire de l'école publique Paul Éluard, accueil périscolaire, "
+            "multi-accueil, centre de loisirs et la Passerelle : vos démarches en ligne.",
+            "contact_email": "portailfamille@vallet.fr",
+            "contact_phone": "02 40 33 92 00",
+            "contact_address": "Pôle Éducation et Vie associative\nHôtel de ville\n44330 Vallet",
+        },
+    ),
+    DemoCommune(  # seed 004: canteen paid immediately at booking
+        slug="lutinville",
+        name="Lutinville",
+        insee_code="44999",
+        branding={
+            "primary_colour": "#6b3fa0",
+            "secondary_colour": "#f6f2fb",
+            "welcome_text": "Réservez et payez en ligne les repas de la cantine Les Lutins Gourmands "
+            "et les temps de garderie du matin et du soir.",
+            "contact_email": "portail-famille@lutinville.test",
+            "contact_phone": "02 40 00 00 00",
+            "contact_address": "Mairie de Lutinville",
+        },
+    ),
+]
+
+
+def load_demo() -> list[DemoCommune]:
+    """Create what is missing of the demo, leave what exists alone."""
+    _ensure_user(OPERATOR_EMAIL, Role.OPERATOR, first_name="Opératrice", is_staff=True)
+    for demo in DEMO_COMMUNES:
+        if not Commune.objects.filter(schema_name=demo.slug).exists():
+            commune_onboard(name=demo.name, slug=demo.slug, insee_code=demo.insee_code, admin_email=demo.admin_email)
+        with schema_context(demo.slug), transaction.atomic():
+            logo = LOGOS / f"{demo.slug}.svg"
+            has_logo = bool(branding_get().logo)
+            branding_update(logo=None if has_logo else (logo.name, logo.read_bytes()), **demo.branding)
+            _ensure_user(demo.admin_email, Role.ADMINISTRATOR, first_name="Agent")
+            _ensure_user(demo.parent_email, Role.PARENT, first_name="Camille")
+    return DEMO_COMMUNES
+
+
+def _ensure_user(email: str, role: Role, **fields) -> User:
+    """The demo account with its known password and a verified e-mail."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.filter(email=email).first() or User(email=email)
+    user.role = role
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user

@@ -1,0 +1,42 @@
+"""The template schema that new communes are cloned from.
+
+Replaying every migration for each new commune gets slower as migrations
+accumulate; copying an already migrated schema does not (bench/onboarding.py
+measures both). `migrate_schemas` keeps the template migrated, and each new
+schema is still checked against the migrations after cloning, so a stale
+template costs time, never correctness.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_exists
+
+
+def template_schema_name() -> str:
+    return settings.TENANT_TEMPLATE_SCHEMA
+
+
+def template_schema_refresh(*, verbosity: int = 0) -> None:
+    """Create the template schema if needed and apply every tenant migration to it."""
+    name = template_schema_name()
+    if not schema_exists(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(name)}")
+    migrate_schema(name, verbosity=verbosity)
+
+
+def migrate_schema(schema_name: str, *, verbosity: int = 0) -> None:
+    call_command("migrate_schemas", schema_name=schema_name, interactive=False, verbosity=verbosity)
+
+
+def schema_create(schema_name: str, *, clone: bool = True) -> None:
+    """Create a commune's schema: clone the template, or replay the migrations."""
+    if clone and schema_exists(template_schema_name()):
+        CloneSchema().clone_schema(template_schema_name(), schema_name)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(schema_name)}")
+    migrate_schema(schema_name)
+    connection.set_schema_to_public()

@@ -1,0 +1,63 @@
+"""Reads on communes, for the operator console and for links in e-mails."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+
+from tenants.models import Commune, ContactRequest
+
+
+def portal_url(commune: Commune, path: str = "/") -> str:
+    """Absolute URL of a page of the commune's portal, on its primary domain."""
+    domain = commune.get_primary_domain()
+    port = settings.PLATFORM_URL_PORT
+    default_port = {"http": "80", "https": "443"}[settings.PLATFORM_URL_SCHEME]
+    netloc = domain.domain if port in ("", default_port) else f"{domain.domain}:{port}"
+    return f"{settings.PLATFORM_URL_SCHEME}://{netloc}{path}"
+
+
+def commune_subdomain(slug: str) -> str:
+    return f"{slug}.{settings.PLATFORM_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class CommuneSummary:
+    commune: Commune
+    domains: list[str]
+    user_counts: dict[str, int]
+
+
+def communes_for_console() -> list[CommuneSummary]:
+    """Every commune with its domains and its users counted by role, in two queries."""
+    communes = list(Commune.objects.exclude(schema_name="public").prefetch_related("domains"))
+    counts = _user_counts_by_schema([c.schema_name for c in communes])
+    return [
+        CommuneSummary(
+            commune=c,
+            domains=[d.domain for d in sorted(c.domains.all(), key=lambda d: (not d.is_primary, d.domain))],
+            user_counts=counts.get(c.schema_name, {}),
+        )
+        for c in communes
+    ]
+
+
+def _user_counts_by_schema(schema_names: list[str]) -> dict[str, dict[str, int]]:
+    if not schema_names:
+        return {}
+    # Schema names are validated slugs; quote them anyway.
+    union = " UNION ALL ".join(
+        f"SELECT %s AS schema_name, role, count(*) FROM {connection.ops.quote_name(name)}.accounts_user GROUP BY role"
+        for name in schema_names
+    )
+    counts: dict[str, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(union, schema_names)
+        for schema_name, role, count in cursor.fetchall():
+            counts.setdefault(schema_name, {})[role] = count
+    return counts
+
+
+def pending_contact_requests() -> QuerySet[ContactRequest]:
+    return ContactRequest.objects.filter(handled=False)
