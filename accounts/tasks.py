@@ -19,10 +19,11 @@ def send_email(*, subject: str, body: str, to: list[str], html: str | None = Non
 @shared_task
 def send_invitation(*, user_id: int) -> None:
     from accounts.tokens import activation_path
+    from tenants.models import Commune
     from tenants.selectors import portal_url
 
     user = User.objects.get(pk=user_id)
-    commune = connection.tenant
+    commune = Commune.objects.get(schema_name=connection.schema_name)
     context = {"user": user, "commune": commune, "activation_url": portal_url(commune, activation_path(user))}
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation_message.txt", context)

@@ -1,0 +1,87 @@
+"""Shared fixtures: two communes created once per test database, clients bound to a host."""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from config.celery import app as celery_app
+from tenants.models import Commune
+
+
+@dataclass(frozen=True)
+class TestCommune:
+    slug: str
+    name: str
+    insee_code: str
+
+    @property
+    def host(self) -> str:
+        return f"{self.slug}.localhost"
+
+
+CLISSON = TestCommune("clisson", "Clisson", "44043")
+GORGES = TestCommune("gorges", "Gorges", "44064")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tenants.services import commune_onboard
+
+    with django_db_blocker.unblock():
+        for c in (CLISSON, GORGES):
+            commune_onboard(name=c.name, slug=c.slug, insee_code=c.insee_code, admin_email=f"mairie@{c.slug}.test")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path) -> Iterator[None]:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A fresh key prefix per test: rate-limit counters never leak between tests.
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+    }
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def clisson(db) -> Commune:
+    return Commune.objects.get(schema_name=CLISSON.slug)
+
+
+@pytest.fixture
+def gorges(db) -> Commune:
+    return Commune.objects.get(schema_name=GORGES.slug)
+
+
+def host_client(host: str) -> Client:
+    return Client(HTTP_HOST=host)
+
+
+@pytest.fixture
+def clisson_client(clisson) -> Client:
+    return host_client(CLISSON.host)
+
+
+@pytest.fixture
+def gorges_client(gorges) -> Client:
+    return host_client(GORGES.host)
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return host_client("localhost")
+
+
+@pytest.fixture
+def in_clisson(clisson) -> Iterator[Commune]:
+    with schema_context(clisson.schema_name):
+        yield clisson
