@@ -109,7 +109,8 @@ def main() -> None:
     from tenants.schema_template import template_schema_name
 
     pg_version = run_on_server("SHOW server_version")
-    print(f"Machine: {os.cpu_count()} CPUs, PostgreSQL {pg_version}, Python {sys.version.split()[0]}")
+    load = os.getloadavg()[0]  # other work on the machine skews the timings
+    print(f"Machine: {os.cpu_count()} CPUs, load {load:.2f}, PostgreSQL {pg_version}, Python {sys.version.split()[0]}")
     run_on_server(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {BENCH_DB}")
     try:
         print(f"Database {BENCH_DB}: migrate_schemas (public + template) {migrate_schemas():.1f} s")
