@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -48,6 +49,8 @@ def _fast_and_isolated(settings, tmp_path) -> Iterator[None]:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     celery_app.conf.task_always_eager = True
+    # Requests leave the connection on the schema of the last host they hit.
+    connection.set_schema_to_public()
     yield
     celery_app.conf.task_always_eager = False
 

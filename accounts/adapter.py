@@ -3,6 +3,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import connection
 from django.http import HttpRequest
+from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
 
 from accounts.tasks import send_email
@@ -13,6 +14,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Operators are created by other operators, never by sign-up.
         return connection.schema_name != get_public_schema_name()
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        if connection.schema_name == get_public_schema_name():
+            return reverse("console:commune_list")
+        return super().get_login_redirect_url(request)
 
     def format_email_subject(self, subject: str) -> str:
         tenant = getattr(connection, "tenant", None)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from accounts.models import Role
 from accounts.services import user_invite
@@ -49,7 +49,7 @@ def commune_onboard(
         name=name, slug=slug, insee_code=insee_code, admin_email=admin_email, domains=domains, template=template
     )
 
-    with transaction.atomic(durable=True):
+    with schema_context(get_public_schema_name()), transaction.atomic(durable=True):
         commune = Commune.objects.create(schema_name=slug, name=name.strip(), insee_code=insee_code)
         Domain.objects.bulk_create(
             [Domain(domain=d, tenant=commune, is_primary=(i == 0)) for i, d in enumerate(domains)]
