@@ -6,6 +6,9 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from accounts.models import User
+from accounts.tokens import activation_path
+from tenants.models import Commune
+from tenants.selectors import portal_url
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -18,10 +21,6 @@ def send_email(*, subject: str, body: str, to: list[str], html: str | None = Non
 
 @shared_task
 def send_invitation(*, user_id: int) -> None:
-    from accounts.tokens import activation_path
-    from tenants.models import Commune
-    from tenants.selectors import portal_url
-
     user = User.objects.get(pk=user_id)
     commune = Commune.objects.get(schema_name=connection.schema_name)
     context = {"user": user, "commune": commune, "activation_url": portal_url(commune, activation_path(user))}

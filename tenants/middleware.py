@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
-from tenants.models import Commune
+from tenants.models import Commune, Domain
 
 
 def _plain_not_found() -> HttpResponse:
@@ -42,7 +42,5 @@ class CommuneMiddleware(TenantMainMiddleware):
         return None
 
     def _commune_for_host(self, hostname: str) -> Commune | None:
-        from tenants.models import Domain
-
         domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
         return domain.tenant if domain else None

@@ -1,6 +1,7 @@
 """Writes on communes: onboarding and life cycle (suspend, reactivate, archive)."""
 
 import logging
+import re
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,8 @@ from tenants.selectors import commune_subdomain
 from theming.services import branding_update
 
 logger = logging.getLogger(__name__)
+
+HOSTNAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 def _install_standard(commune: Commune) -> None:
@@ -80,6 +83,11 @@ def _validate_onboarding(
     taken = sorted(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
     if taken:
         errors["domains"] = [_("Domaine déjà utilisé : %(domains)s.") % {"domains": ", ".join(taken)}]
+    malformed = [d for d in domains[1:] if not HOSTNAME.fullmatch(d)]
+    if malformed:
+        errors.setdefault("domains", []).append(
+            _("Domaine invalide : %(domains)s (ex. famille.lepallet.fr).") % {"domains": ", ".join(malformed)}
+        )
     if len(set(domains)) != len(domains):
         errors.setdefault("domains", []).append(_("Un domaine est indiqué deux fois."))
     if template not in STARTER_TEMPLATES:

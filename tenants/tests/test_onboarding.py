@@ -99,6 +99,7 @@ def test_a_new_schema_is_cloned_from_the_template_and_fully_migrated(db):
         ({"slug": "tenant_template"}, "L'identifiant doit compter"),
         ({"insee": "4408"}, "Le code INSEE compte 5 caractères"),
         ({"admin_email": "pas-une-adresse"}, "Indiquez une adresse e-mail valide"),
+        ({"domain": ["pas un domaine"]}, "Domaine invalide : pas un domaine"),
     ],
 )
 def test_bad_input_gets_a_clear_french_error_and_creates_nothing(clisson, overrides, message):
