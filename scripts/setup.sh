@@ -39,6 +39,23 @@ ensure_venv() {
   fi
 }
 
+# --- Translations ---------------------------------------------------------
+# The .mo files are not in git: compile them from the .po files, only when one
+# is missing or older than its .po. compilemessages reads the settings but
+# connects to neither PostgreSQL nor Redis, so it runs before they are up.
+ensure_messages() {
+  local po stale=0
+  while IFS= read -r -d '' po; do
+    [ "${po%.po}.mo" -nt "$po" ] || { stale=1; break; }
+  done < <(find "$ROOT" \( -path "$VENV" -o -path "$VAR" -o -name node_modules \) -prune \
+             -o -path '*/LC_MESSAGES/*.po' -print0)
+  [ "$stale" = 1 ] || return 0
+  command -v msgfmt >/dev/null || apt_install gettext
+  say "Compiling the translations"
+  # From the checkout: compilemessages also compiles every locale/ under the current directory.
+  (cd "$ROOT" && "$VENV/bin/python" "$ROOT/manage.py" compilemessages --ignore=.venv -v 0)
+}
+
 # --- PostgreSQL -----------------------------------------------------------
 pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
@@ -110,6 +127,7 @@ stop_redis() {
 
 setup_all() {
   ensure_venv
+  ensure_messages
   ensure_postgres
   ensure_redis
 }
