@@ -14,6 +14,12 @@ RUN python -m venv /opt/venv
 COPY requirements.lock /tmp/requirements.lock
 RUN /opt/venv/bin/pip install -r /tmp/requirements.lock
 
+# --- messages: compiled translations (.mo files are not in git) -------------
+FROM python:3.11-slim AS messages
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+COPY locale /src/locale
+RUN find /src/locale -name '*.po' -exec sh -c 'msgfmt --check -o "${1%.po}.mo" "$1"' _ {} \;
+
 # --- runtime -------------------------------------------------------------------
 FROM python:3.11-slim AS runtime
 ENV PATH=/opt/venv/bin:$PATH \
@@ -28,6 +34,7 @@ WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv
 # The code stays owned by root: the app user can read it, not change it.
 COPY . .
+COPY --from=messages /src/locale ./locale
 
 # Static files are collected into var/static (STATIC_ROOT) and served by
 # WhiteNoise; settings are read at import but nothing connects to PostgreSQL or
