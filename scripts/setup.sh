@@ -69,7 +69,8 @@ pg_data_dir() {
   fi
 }
 
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /: the postgres user may not be allowed into the current folder.
+as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 ensure_postgres() {
   [ -n "${DATABASE_URL:-}" ] && return 0
