@@ -1,4 +1,4 @@
-"""English for visitors whose browser asks for it, French (the default) for everyone else.
+"""English for visitors who choose it with the switcher, French (the default) for everyone else.
 
 The strings come from locale/en/LC_MESSAGES/django.mo, compiled by scripts/setup.sh.
 """
@@ -19,8 +19,9 @@ PAGES = {
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_are_in_english_when_the_browser_asks_for_it(clisson_client, path):
-    response = clisson_client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+def test_pages_are_in_english_once_the_visitor_chose_it(clisson_client, path):
+    clisson_client.post("/langue/", {"language": "en", "next": path})
+    response = clisson_client.get(path)
 
     assert response.status_code == 200
     page = response.text
@@ -28,12 +29,12 @@ def test_pages_are_in_english_when_the_browser_asks_for_it(clisson_client, path)
     for english, french in zip(PAGES[path]["en"], PAGES[path]["fr"], strict=True):
         assert english in page and french not in page
     # Caches must keep the two languages apart.
-    assert "Accept-Language" in response["Vary"]
+    assert "Cookie" in response["Vary"]
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_stay_in_french_without_the_header(clisson_client, path):
-    response = clisson_client.get(path)
+def test_pages_stay_in_french_whatever_the_browser_asks(clisson_client, path):
+    response = clisson_client.get(path, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
 
     assert response.status_code == 200
     page = response.text
