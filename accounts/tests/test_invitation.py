@@ -21,6 +21,8 @@ def invite(django_capture_on_commit_callbacks, email="agent@example.test") -> st
 
 def activate(client, path: str, password: str = NEW_PASSWORD):
     form_page = client.get(path, follow=True)
+    # The form posts back to the page it is on (no action attribute), like a browser would.
+    assert "<form method=\"post\">" in form_page.text
     return form_page, client.post(form_page.redirect_chain[-1][0], {"password1": password, "password2": password})
 
 
@@ -32,7 +34,7 @@ def test_invited_person_chooses_a_password_then_logs_in(clisson, django_capture_
     login = client.post("/compte/login/", {"login": "agent@example.test", "password": NEW_PASSWORD})
 
     assert "Activation de mon espace" in form_page.text
-    assert activated.status_code == 302
+    assert activated.status_code == 302 and activated["Location"] == "/compte/login/"
     assert login.status_code == 302
     with schema_context("clisson"):
         assert User.objects.get(email="agent@example.test").role == Role.ANIMATOR
