@@ -22,7 +22,7 @@ def invite(django_capture_on_commit_callbacks, email="agent@example.test") -> st
 def activate(client, path: str, password: str = NEW_PASSWORD):
     form_page = client.get(path, follow=True)
     # The form posts back to the page it is on (no action attribute), like a browser would.
-    assert "<form method=\"post\">" in form_page.text
+    assert '<form method="post">' in form_page.text
     return form_page, client.post(form_page.redirect_chain[-1][0], {"password1": password, "password2": password})
 
 
