@@ -32,6 +32,8 @@ GORGES = TestCommune("gorges", "Gorges", "44064")
 def django_db_setup(django_db_setup, django_db_blocker):
     from tenants.services import commune_onboard
 
+    # Eager: the invitations of these communes must not reach a real queue.
+    celery_app.conf.task_always_eager = True
     with django_db_blocker.unblock():
         for c in (CLISSON, GORGES):
             commune_onboard(name=c.name, slug=c.slug, insee_code=c.insee_code, admin_email=f"mairie@{c.slug}.test")

@@ -152,6 +152,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# HMAC keys only sign the address's row id with the shared SECRET_KEY, so a key
+# from one commune would confirm the address with the same id in another:
+# random keys stored in each commune's schema instead.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -223,9 +227,10 @@ REST_FRAMEWORK = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", default=False) else None
-)
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+# Rate limits count per client IP: behind the proxy, take it from X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 LOGGING = {
     "version": 1,

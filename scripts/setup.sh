@@ -24,7 +24,8 @@ apt_install() {
 
 ensure_venv() {
   local python lock_hash
-  python="$(command -v python3.11 || command -v python3)"
+  python="$(command -v python3.11 || command -v python3 || true)"
+  [ -n "$python" ] || { echo "Python 3.11 is required (no python3 found)." >&2; exit 1; }
   "$python" -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' 2>/dev/null \
     || { echo "Python 3.11 is required (found: $("$python" --version 2>&1))." >&2; exit 1; }
   if [ ! -x "$VENV/bin/python" ]; then

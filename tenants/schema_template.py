@@ -18,17 +18,22 @@ def template_schema_name() -> str:
     return settings.TENANT_TEMPLATE_SCHEMA
 
 
-def template_schema_refresh(*, verbosity: int = 0) -> None:
-    """Create the template schema if needed and apply every tenant migration to it."""
+def template_schema_refresh(
+    *, app_label: str | None = None, migration_name: str | None = None, verbosity: int = 0
+) -> None:
+    """Create the template schema if needed and migrate it like the communes."""
     name = template_schema_name()
     if not schema_exists(name):
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(name)}")
-    migrate_schema(name, verbosity=verbosity)
+    migrate_schema(name, app_label=app_label, migration_name=migration_name, verbosity=verbosity)
 
 
-def migrate_schema(schema_name: str, *, verbosity: int = 0) -> None:
-    call_command("migrate_schemas", schema_name=schema_name, interactive=False, verbosity=verbosity)
+def migrate_schema(
+    schema_name: str, *, app_label: str | None = None, migration_name: str | None = None, verbosity: int = 0
+) -> None:
+    targets = [arg for arg in (app_label, migration_name) if arg]
+    call_command("migrate_schemas", *targets, schema_name=schema_name, interactive=False, verbosity=verbosity)
 
 
 def schema_create(schema_name: str, *, clone: bool = True) -> None:

@@ -11,10 +11,13 @@ from tenants.models import Commune, ContactRequest
 
 def portal_url(commune: Commune, path: str = "/") -> str:
     """Absolute URL of a page of the commune's portal, on its primary domain."""
-    domain = commune.get_primary_domain()
+    return domain_url(commune.get_primary_domain().domain, path)
+
+
+def domain_url(domain: str, path: str = "/") -> str:
     port = settings.PLATFORM_URL_PORT
     default_port = {"http": "80", "https": "443"}[settings.PLATFORM_URL_SCHEME]
-    netloc = domain.domain if port in ("", default_port) else f"{domain.domain}:{port}"
+    netloc = domain if port in ("", default_port) else f"{domain}:{port}"
     return f"{settings.PLATFORM_URL_SCHEME}://{netloc}{path}"
 
 
@@ -25,7 +28,7 @@ def commune_subdomain(slug: str) -> str:
 @dataclass(frozen=True)
 class CommuneSummary:
     commune: Commune
-    domains: list[str]
+    domains: list[tuple[str, str]]  # (domain, URL of its portal)
     user_counts: dict[str, int]
 
 
@@ -36,7 +39,10 @@ def communes_for_console() -> list[CommuneSummary]:
     return [
         CommuneSummary(
             commune=c,
-            domains=[d.domain for d in sorted(c.domains.all(), key=lambda d: (not d.is_primary, d.domain))],
+            domains=[
+                (d.domain, domain_url(d.domain))
+                for d in sorted(c.domains.all(), key=lambda d: (not d.is_primary, d.domain))
+            ],
             user_counts=counts.get(c.schema_name, {}),
         )
         for c in communes

@@ -4,9 +4,11 @@ import logging
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
@@ -59,7 +61,9 @@ def commune_onboard(
         )
         schema_create(slug, clone=clone)
         with schema_context(slug):
-            STARTER_TEMPLATES[template](commune)
+            # Content stored for the commune is French, whatever the operator's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                STARTER_TEMPLATES[template](commune)
             user_invite(email=admin_email, role=Role.ADMINISTRATOR)
     logger.info("Commune onboarded: %s (%s)", slug, insee_code)
     return commune
@@ -83,7 +87,8 @@ def _validate_onboarding(
     taken = sorted(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
     if taken:
         errors["domains"] = [_("Domaine déjà utilisé : %(domains)s.") % {"domains": ", ".join(taken)}]
-    malformed = [d for d in domains[1:] if not HOSTNAME.fullmatch(d)]
+    # django-tenants strips "www." from request hosts: such a domain could never match.
+    malformed = [d for d in domains[1:] if not HOSTNAME.fullmatch(d) or d.startswith("www.")]
     if malformed:
         errors.setdefault("domains", []).append(
             _("Domaine invalide : %(domains)s (ex. famille.lepallet.fr).") % {"domains": ", ".join(malformed)}

@@ -42,3 +42,20 @@ def test_sign_up_is_closed_on_the_platform_domain(platform_client):
 
     assert "les inscriptions sont actuellement fermées" in response.text
     assert not User.objects.filter(email="x@example.test").exists()
+
+
+def test_confirmation_link_of_one_commune_confirms_nothing_in_another(
+    clisson, gorges, django_capture_on_commit_callbacks
+):
+    for host, email in (("clisson.localhost", "a@example.test"), ("gorges.localhost", "victime@example.test")):
+        with django_capture_on_commit_callbacks(execute=True):
+            host_client(host).post("/compte/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    clisson_mail = next(m for m in mail.outbox if m.to == ["a@example.test"])
+    path = re.search(r"(/compte/confirm-email/\S+)", clisson_mail.body).group(1)
+
+    host_client("gorges.localhost").post(path)
+
+    with schema_context("gorges"):
+        from allauth.account.models import EmailAddress
+
+        assert not EmailAddress.objects.filter(verified=True).exists()

@@ -100,6 +100,7 @@ def test_a_new_schema_is_cloned_from_the_template_and_fully_migrated(db):
         ({"insee": "4408"}, "Le code INSEE compte 5 caractères"),
         ({"admin_email": "pas-une-adresse"}, "Indiquez une adresse e-mail valide"),
         ({"domain": ["pas un domaine"]}, "Domaine invalide : pas un domaine"),
+        ({"domain": ["www.leloroux.fr"]}, "Domaine invalide : www.leloroux.fr"),
     ],
 )
 def test_bad_input_gets_a_clear_french_error_and_creates_nothing(clisson, overrides, message):
@@ -131,3 +132,13 @@ def test_failure_after_the_schema_exists_leaves_nothing_behind(db, monkeypatch, 
     assert snapshot() == before
     assert not schema_exists("leloroux")
     assert mail.outbox == []
+
+
+def test_invitation_keeps_apostrophes_of_the_commune_name(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        onboard(name="L'Île-d'Yeu", slug="iledyeu", insee="85113")
+
+    (invitation,) = mail.outbox
+    assert invitation.subject == "Activez votre espace sur le Portail Famille — L'Île-d'Yeu"
+    assert "Portail Famille — L'Île-d'Yeu" in invitation.body
+    assert "&#x27;" not in invitation.body

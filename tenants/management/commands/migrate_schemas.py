@@ -9,5 +9,11 @@ class Command(MigrateSchemasCommand):
     def handle(self, *args, **options):
         super().handle(*args, **options)
         migrating_every_tenant = not options.get("schema_name") and not options.get("shared")
-        if migrating_every_tenant and not options.get("fake") and not options.get("migration_name"):
-            template_schema_refresh(verbosity=options.get("verbosity", 1))
+        changes_nothing = options.get("fake") or options.get("plan") or options.get("check_unapplied")
+        if migrating_every_tenant and not changes_nothing:
+            # Forwards or backwards, the template follows the communes.
+            template_schema_refresh(
+                app_label=options.get("app_label"),
+                migration_name=options.get("migration_name"),
+                verbosity=options.get("verbosity", 1),
+            )
