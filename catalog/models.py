@@ -1,0 +1,282 @@
+"""What a commune offers, when, until when it can be changed, and at what price."""
+
+from decimal import Decimal
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Site(models.Model):
+    """A place where services run (école, centre de loisirs, multi-accueil)."""
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    address = models.TextField(_("adresse"), blank=True)
+    # Vallet's IFAC runs several structures for the commune with its own managers.
+    operator_name = models.CharField(_("organisme gestionnaire"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("site")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolYear(models.Model):
+    class Zone(models.TextChoices):
+        A = "A", _("Zone A")
+        B = "B", _("Zone B")
+        C = "C", _("Zone C")
+
+    name = models.CharField(_("nom"), max_length=20, unique=True, help_text=_("ex. 2026-2027"))
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    zone = models.CharField(_("zone de vacances scolaires"), max_length=1, choices=Zone.choices, default=Zone.B)
+
+    class Meta:
+        verbose_name = _("année scolaire")
+        verbose_name_plural = _("années scolaires")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="school_year_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    class Kind(models.TextChoices):
+        CANTEEN = "canteen", _("Restauration scolaire")
+        MORNING_CARE = "morning_care", _("Accueil périscolaire du matin")
+        EVENING_CARE = "evening_care", _("Accueil périscolaire du soir")
+        TAP = "tap", _("Temps d'activités périscolaires (TAP)")
+        STUDY = "study", _("Étude")
+        WEDNESDAY_CENTRE = "wednesday_centre", _("Accueil de loisirs du mercredi")
+        HOLIDAY_CENTRE = "holiday_centre", _("Accueil de loisirs des vacances")
+        NURSERY = "nursery", _("Multi-accueil")
+        OTHER = "other", _("Autre")
+
+    class Unit(models.TextChoices):
+        MEAL = "meal", _("repas")
+        SESSION = "session", _("séance")
+        HALF_DAY = "half_day", _("demi-journée")
+        DAY = "day", _("journée")
+        HOUR = "hour", _("heure")
+
+    class BillingMode(models.TextChoices):
+        POSTPAID = "postpaid", _("Facturé après le mois (postfacturation)")
+        IMMEDIATE = "immediate", _("Payé à la réservation (paiement immédiat)")
+
+    class Period(models.TextChoices):
+        ALL = "all", _("Toute l'année")
+        SCHOOL_TERMS = "school_terms", _("Hors vacances scolaires")
+        HOLIDAYS = "holidays", _("Vacances scolaires seulement")
+
+    class SchoolLevel(models.TextChoices):
+        PS = "PS", "PS"
+        MS = "MS", "MS"
+        GS = "GS", "GS"
+        CP = "CP", "CP"
+        CE1 = "CE1", "CE1"
+        CE2 = "CE2", "CE2"
+        CM1 = "CM1", "CM1"
+        CM2 = "CM2", "CM2"
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="services")
+    unit = models.CharField(_("unité"), max_length=10, choices=Unit.choices)
+    enrolment_requires_validation = models.BooleanField(_("inscription validée par le service"), default=True)
+    bookable_online = models.BooleanField(_("réservable en ligne"), default=True)
+    billing_mode = models.CharField(
+        _("mode de facturation"), max_length=10, choices=BillingMode.choices, default=BillingMode.POSTPAID
+    )
+    weekdays = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("jours d'ouverture"),
+        default=list,
+        help_text=_("0 = lundi … 6 = dimanche"),
+    )
+    period = models.CharField(
+        _("période d'ouverture"), max_length=15, choices=Period.choices, default=Period.SCHOOL_TERMS
+    )
+    min_age_months = models.PositiveSmallIntegerField(_("âge minimum (mois)"), null=True, blank=True)
+    max_age_months = models.PositiveSmallIntegerField(_("âge maximum (mois)"), null=True, blank=True)
+    school_levels = ArrayField(
+        models.CharField(max_length=3, choices=SchoolLevel.choices),
+        verbose_name=_("niveaux scolaires"),
+        default=list,
+        blank=True,
+    )
+    capacity = models.PositiveIntegerField(
+        _("places par jour"), null=True, blank=True, help_text=_("vide = sans limite")
+    )
+    waiting_list = models.BooleanField(_("liste d'attente quand c'est complet"), default=False)
+    colour = models.CharField(_("couleur"), max_length=7, default="#1f4e8c")
+
+    class Meta:
+        verbose_name = _("prestation")
+        ordering = ["site__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CalendarException(models.Model):
+    """A closure of the commune (all services) or of one service, or an exceptional opening."""
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", _("Fermeture")
+        OPENING = "opening", _("Ouverture exceptionnelle")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.CLOSURE)
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("prestation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_exceptions",
+        help_text=_("vide = toute la commune"),
+    )
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+    label = models.CharField(_("libellé"), max_length=150)
+
+    class Meta:
+        verbose_name = _("fermeture ou ouverture exceptionnelle")
+        verbose_name_plural = _("fermetures et ouvertures exceptionnelles")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="exception_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(kind="closure") | Q(service__isnull=False), name="opening_names_its_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BookingWindow(models.Model):
+    """When parents may book the days of a period (seed 002: summer opens after February)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="booking_windows")
+    first_day = models.DateField(_("premier jour concerné"))
+    last_day = models.DateField(_("dernier jour concerné"))
+    opens_at = models.DateTimeField(_("ouverture des réservations"))
+    closes_at = models.DateTimeField(_("clôture des réservations"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("période de réservation")
+        verbose_name_plural = _("périodes de réservation")
+        ordering = ["first_day"]
+
+    def __str__(self) -> str:
+        return f"{self.service} : {self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y}"
+
+
+class CapacityOverride(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="capacity_overrides")
+    date = models.DateField(_("date"))
+    capacity = models.PositiveIntegerField(_("places"))
+
+    class Meta:
+        verbose_name = _("capacité d'un jour")
+        constraints = [models.UniqueConstraint(fields=["service", "date"], name="one_capacity_per_service_day")]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.date:%d/%m/%Y} : {self.capacity}"
+
+
+class CutoffRule(models.Model):
+    """How long before a day a booking (or a cancellation) can be made, and what happens after."""
+
+    class Direction(models.TextChoices):
+        BOOKING = "booking", _("Réservation")
+        CANCELLATION = "cancellation", _("Annulation")
+
+    class Unit(models.TextChoices):
+        CALENDAR_DAYS = "calendar_days", _("jours calendaires")
+        WORKING_DAYS = "working_days", _("jours ouvrés")
+        HOURS = "hours", _("heures")
+        WORKING_HOURS = "working_hours", _("heures ouvrées")
+
+    class LatePolicy(models.TextChoices):
+        REFUSE = "refuse", _("Refusée en ligne")
+        FIXED_PRICE = "fixed_price", _("Acceptée à un tarif majoré fixe")
+        PRICE_PLUS = "price_plus", _("Acceptée au tarif plus une majoration")
+        BILLED = "billed", _("Acceptée mais facturée")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cutoff_rules")
+    direction = models.CharField(_("sens"), max_length=12, choices=Direction.choices)
+    amount = models.PositiveSmallIntegerField(_("délai"))
+    unit = models.CharField(_("unité du délai"), max_length=13, choices=Unit.choices)
+    time_of_day = models.TimeField(
+        _("avant l'heure"), null=True, blank=True, help_text=_("ex. 12:00 pour « J-2 avant 12h »")
+    )
+    late_policy = models.CharField(_("après le délai"), max_length=11, choices=LatePolicy.choices)
+    late_amount = models.DecimalField(
+        _("montant de la majoration"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("délai de prévenance")
+        verbose_name_plural = _("délais de prévenance")
+        constraints = [models.UniqueConstraint(fields=["service", "direction"], name="one_cutoff_per_direction")]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} : {self.amount} {self.get_unit_display()}"
+
+
+class Tariff(models.Model):
+    """Prices of a service for a validity period, by quotient familial bracket."""
+
+    class Residence(models.TextChoices):
+        ANY = "any", _("Tous")
+        RESIDENT = "resident", _("Habitants de la commune")
+        NON_RESIDENT = "non_resident", _("Hors commune")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="tariffs")
+    valid_from = models.DateField(_("valable du"))
+    valid_to = models.DateField(_("au"), null=True, blank=True)
+    residence = models.CharField(_("résidence"), max_length=12, choices=Residence.choices, default=Residence.ANY)
+    unknown_qf_price = models.DecimalField(
+        _("prix sans quotient connu"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("vide = prix de la tranche la plus haute"),
+    )
+
+    class Meta:
+        verbose_name = _("tarif")
+        ordering = ["service", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.valid_from:%d/%m/%Y})"
+
+
+class TariffBracket(models.Model):
+    tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="brackets")
+    qf_min = models.PositiveIntegerField(_("QF de"), default=0)
+    qf_max = models.PositiveIntegerField(_("QF jusqu'à"), null=True, blank=True, help_text=_("vide = sans plafond"))
+    price = models.DecimalField(
+        _("prix unitaire"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        verbose_name = _("tranche de quotient familial")
+        ordering = ["qf_min"]
+
+    def __str__(self) -> str:
+        return f"QF {self.qf_min}–{self.qf_max or '∞'} : {self.price} €"

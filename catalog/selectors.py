@@ -1,0 +1,34 @@
+"""Reads on the catalogue, loading what the engine needs in a bounded number of queries."""
+
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from catalog.engine import CatalogSnapshot
+from catalog.models import CalendarException, CapacityOverride, SchoolYear, Service, Tariff
+
+CUTOFF_REACH = timedelta(days=62)
+
+
+def services_with_rules() -> QuerySet[Service]:
+    return Service.objects.select_related("site").prefetch_related(
+        "cutoff_rules",
+        "booking_windows",
+        Prefetch("tariffs", queryset=Tariff.objects.prefetch_related("brackets")),
+    )
+
+
+def catalog_snapshot(*, services: list[Service], start: date, end: date) -> CatalogSnapshot:
+    """Calendar data of `services` between `start` and `end` (3 queries whatever the range)."""
+    service_ids = [s.pk for s in services]
+    overlapping = Q(start__lte=end, end__gte=start)
+    # Cutoffs reach back before `start`: their working-day arithmetic needs earlier closures.
+    exceptions = CalendarException.objects.filter(start__lte=end, end__gte=start - CUTOFF_REACH).filter(
+        Q(service__isnull=True) | Q(service_id__in=service_ids)
+    )
+    overrides = CapacityOverride.objects.filter(service_id__in=service_ids, date__range=(start, end))
+    return CatalogSnapshot(
+        school_years=list(SchoolYear.objects.filter(overlapping)),
+        exceptions=list(exceptions),
+        capacity_overrides={(o.service_id, o.date): o.capacity for o in overrides},
+    )
