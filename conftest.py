@@ -8,9 +8,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
+from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
 from tenants.models import Commune
+
+# No per-example deadline: the first example pays for loading the holiday datasets.
+hypothesis_settings.register_profile("portail", deadline=None, max_examples=200)
+hypothesis_settings.load_profile("portail")
 
 
 @dataclass(frozen=True)
