@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tenants.views import healthz
 from theming import views as theming_views
@@ -13,6 +14,9 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/catalog/", include("catalog.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("healthz", healthz, name="healthz"),
     path("langue/", set_language, name="set_language"),
 ]

@@ -1,0 +1,171 @@
+"""Catalogue API: read for every signed-in user, write for the commune's administrators."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from catalog import models
+from catalog.days import service_days
+from catalog.permissions import ReadOrAdministratorWrite
+from catalog.selectors import services_with_rules
+from config.api import ApplicationError
+
+MAX_DAYS = 93
+
+
+class CatalogViewSet(viewsets.ModelViewSet):
+    permission_classes = [ReadOrAdministratorWrite]
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+
+def model_serializer(model_class: type) -> type[serializers.ModelSerializer]:
+    """A plain all-fields serializer, for the catalogue tables the API exposes as they are."""
+    meta = type("Meta", (), {"model": model_class, "fields": "__all__"})
+    return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+class CutoffRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.CutoffRule
+        fields = "__all__"
+
+
+class TariffBracketSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.TariffBracket
+        fields = "__all__"
+
+
+class TariffSerializer(serializers.ModelSerializer):
+    brackets = TariffBracketSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = models.Tariff
+        fields = "__all__"
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    cutoff_rules = CutoffRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = models.Service
+        fields = "__all__"
+
+    def validate_weekdays(self, value: list[int]) -> list[int]:
+        if any(day > 6 for day in value):
+            raise serializers.ValidationError(_("Les jours vont de 0 (lundi) à 6 (dimanche)."))
+        return sorted(set(value))
+
+
+class DayDecisionSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    late = serializers.BooleanField()
+    late_policy = serializers.CharField(allow_null=True)
+    late_amount = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    open = serializers.BooleanField()
+    capacity = serializers.IntegerField(allow_null=True, help_text="null: sans limite")
+    places_left = serializers.IntegerField(allow_null=True)
+    booking_deadline = serializers.DateTimeField(allow_null=True)
+    cancellation_deadline = serializers.DateTimeField(allow_null=True)
+    booking = DayDecisionSerializer()
+    cancellation = DayDecisionSerializer()
+
+
+class DaysQuerySerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("La fin doit suivre le début.")})
+        if attrs["end"] - attrs["start"] >= timedelta(days=MAX_DAYS):
+            raise serializers.ValidationError({"end": _("%(n)s jours au plus par demande.") % {"n": MAX_DAYS}})
+        return attrs
+
+
+class ServiceViewSet(CatalogViewSet):
+    serializer_class = ServiceSerializer
+
+    def get_queryset(self):
+        return services_with_rules()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", date, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter(
+                "end", date, required=True, description=f"YYYY-MM-DD, au plus {MAX_DAYS} jours après start"
+            ),
+        ],
+        responses=DaySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def days(self, request: Request, pk: str | None = None) -> Response:
+        """Each day: open or not, capacity and places left, deadlines, and whether a change now is allowed."""
+        service = self.get_object()
+        query = DaysQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise ApplicationError("invalid_range", _("Période invalide."), fields=query.errors)
+        days = service_days(
+            service=service, start=query.validated_data["start"], end=query.validated_data["end"], now=timezone.now()
+        )
+        return Response(DaySerializer(days, many=True).data)
+
+
+class SiteViewSet(CatalogViewSet):
+    queryset = models.Site.objects.all()
+    serializer_class = model_serializer(models.Site)
+
+
+class SchoolYearViewSet(CatalogViewSet):
+    queryset = models.SchoolYear.objects.all()
+    serializer_class = model_serializer(models.SchoolYear)
+
+
+class CalendarExceptionViewSet(CatalogViewSet):
+    queryset = models.CalendarException.objects.all()
+    serializer_class = model_serializer(models.CalendarException)
+
+
+class BookingWindowViewSet(CatalogViewSet):
+    queryset = models.BookingWindow.objects.all()
+    serializer_class = model_serializer(models.BookingWindow)
+
+
+class CapacityOverrideViewSet(CatalogViewSet):
+    queryset = models.CapacityOverride.objects.all()
+    serializer_class = model_serializer(models.CapacityOverride)
+
+
+class CutoffRuleViewSet(CatalogViewSet):
+    queryset = models.CutoffRule.objects.all()
+    serializer_class = CutoffRuleSerializer
+
+
+class TariffViewSet(CatalogViewSet):
+    queryset = models.Tariff.objects.prefetch_related("brackets")
+    serializer_class = TariffSerializer
+
+
+class TariffBracketViewSet(CatalogViewSet):
+    queryset = models.TariffBracket.objects.all()
+    serializer_class = TariffBracketSerializer

@@ -1,0 +1,77 @@
+"""A service's days over a range, as the planning and the API show them."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from catalog import engine
+from catalog.models import CutoffRule, Service
+from catalog.selectors import catalog_snapshot
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str | None
+    message: str
+    late: bool
+    late_policy: str | None
+    late_amount: object
+
+
+@dataclass(frozen=True)
+class ServiceDay:
+    date: date
+    open: bool
+    capacity: int | None
+    places_left: int | None
+    booking_deadline: datetime | None
+    cancellation_deadline: datetime | None
+    booking: Decision
+    cancellation: Decision
+
+
+def _decision(decision: engine.ChangeDecision) -> Decision:
+    surcharge = decision.surcharge
+    return Decision(
+        allowed=decision.allowed,
+        reason=decision.reason,
+        message=decision.message,
+        late=decision.late,
+        late_policy=surcharge.policy if surcharge else None,
+        late_amount=surcharge.amount if surcharge else None,
+    )
+
+
+def service_days(*, service: Service, start: date, end: date, now: datetime) -> list[ServiceDay]:
+    """Every day from start to end; `service` comes from `selectors.services_with_rules()`.
+
+    No booking exists yet (the reservations issue brings them), so the places
+    left are the day's capacity.
+    """
+    snapshot = catalog_snapshot(services=[service], start=start, end=end)
+    result = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        is_open = engine.is_open(snapshot, service, day)
+        places = engine.capacity(snapshot, service, day) if is_open else None
+        result.append(
+            ServiceDay(
+                date=day,
+                open=is_open,
+                capacity=places,
+                places_left=places,
+                booking_deadline=engine.service_deadline(snapshot, service, day, CutoffRule.Direction.BOOKING)
+                if is_open
+                else None,
+                cancellation_deadline=engine.service_deadline(snapshot, service, day, CutoffRule.Direction.CANCELLATION)
+                if is_open
+                else None,
+                booking=_decision(
+                    engine.change_decision(snapshot, service, day, now, CutoffRule.Direction.BOOKING, places)
+                ),
+                cancellation=_decision(
+                    engine.change_decision(snapshot, service, day, now, CutoffRule.Direction.CANCELLATION)
+                ),
+            )
+        )
+    return result

@@ -1,0 +1,140 @@
+"""Catalogue API: the engine's answer day by day, errors in one shape, writes for administrators only."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django_tenants.utils import schema_context
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from catalog.models import CutoffRule, Service
+from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory
+
+
+def api_client(host: str, role: Role | None = Role.PARENT) -> APIClient:
+    client = APIClient(HTTP_HOST=host)
+    if role is not None:
+        with schema_context(host.split(".")[0]):
+            client.force_authenticate(UserFactory(role=role))
+    return client
+
+
+@pytest.fixture
+def wednesdays(clisson):
+    with schema_context("clisson"):
+        SchoolYearFactory()
+        service = ServiceFactory(name="ALSH mercredi", weekdays=[2], capacity=24, unit=Service.Unit.DAY)
+        CutoffRuleFactory(
+            service=service, amount=5, late_policy=CutoffRule.LatePolicy.PRICE_PLUS, late_amount=Decimal(3)
+        )
+    return service
+
+
+def test_days_endpoint_gives_openings_capacity_and_deadlines(wednesdays):
+    response = api_client("clisson.localhost").get(
+        f"/api/v1/catalog/services/{wednesdays.pk}/days", {"start": "2027-03-15", "end": "2027-03-21"}
+    )
+
+    assert response.status_code == 200
+    days = {d["date"]: d for d in response.json()}
+    assert len(days) == 7
+    wednesday = days["2027-03-17"]
+    assert wednesday["open"] and wednesday["capacity"] == 24 and wednesday["places_left"] == 24
+    assert wednesday["booking_deadline"] == "2027-03-11T00:00:00+01:00"  # 5 working days: Wed 10 included
+    assert wednesday["booking"] == {
+        "allowed": True,
+        "reason": None,
+        "message": "",
+        "late": False,
+        "late_policy": None,
+        "late_amount": None,
+    }
+    assert wednesday["cancellation_deadline"] is None
+    assert not days["2027-03-15"]["open"] and days["2027-03-15"]["booking"]["reason"] == "closed"
+    assert days["2027-03-15"]["booking"]["message"] == "Le service n'a pas lieu ce jour-là."
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "2027-10-11"}, "end"),
+        ({"start": "2027-10-11", "end": "2027-10-01"}, "end"),
+        ({"start": "2027-01-01", "end": "2027-12-31"}, "end"),
+        ({"start": "demain", "end": "2027-10-01"}, "start"),
+    ],
+)
+def test_bad_range_gets_a_french_error_in_the_common_shape(wednesdays, params, field):
+    response = api_client("clisson.localhost").get(f"/api/v1/catalog/services/{wednesdays.pk}/days", params)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_range" and body["message"] == "Période invalide."
+    assert field in body["fields"]
+
+
+def test_catalogue_needs_a_signed_in_user_of_the_commune(wednesdays):
+    anonymous = api_client("clisson.localhost", role=None).get("/api/v1/catalog/services/")
+
+    assert anonymous.status_code == 403
+    assert anonymous.json()["code"] == "not_authenticated"
+
+
+def test_another_commune_cannot_see_the_service(wednesdays, gorges):
+    response = api_client("gorges.localhost").get(
+        f"/api/v1/catalog/services/{wednesdays.pk}/days", {"start": "2027-10-11", "end": "2027-10-17"}
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Introuvable.", "fields": {}}
+
+
+def test_parents_read_but_only_administrators_write(wednesdays):
+    payload = {
+        "name": "Garderie du soir",
+        "kind": "evening_care",
+        "site": wednesdays.site_id,
+        "unit": "session",
+        "weekdays": [4, 0, 1, 1],
+        "period": "school_terms",
+    }
+
+    parent = api_client("clisson.localhost").post("/api/v1/catalog/services/", payload, format="json")
+    admin = api_client("clisson.localhost", Role.ADMINISTRATOR).post(
+        "/api/v1/catalog/services/", payload, format="json"
+    )
+
+    assert parent.status_code == 403
+    assert admin.status_code == 201 and admin.json()["weekdays"] == [0, 1, 4]
+
+
+def test_invalid_write_lists_french_field_errors(wednesdays):
+    response = api_client("clisson.localhost", Role.ADMINISTRATOR).post(
+        "/api/v1/catalog/services/", {"name": "", "kind": "canteen", "weekdays": [9]}, format="json"
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["fields"]["name"] == ["Ce champ ne peut être vide."]
+    assert body["fields"]["weekdays"] == ["Les jours vont de 0 (lundi) à 6 (dimanche)."]
+
+
+def test_openapi_schema_and_local_docs(clisson):
+    client = api_client("clisson.localhost", role=None)
+
+    schema = client.get("/api/schema/")
+    docs = client.get("/api/docs/")
+
+    assert schema.status_code == 200 and b"/api/v1/catalog/services/{id}/days" in schema.content
+    assert docs.status_code == 200
+    assert "cdn" not in docs.content.decode().lower() and "/static/drf_spectacular_sidecar/" in docs.content.decode()
+
+
+def test_days_today_counts_from_the_real_clock(wednesdays):
+    today = date.today().isoformat()
+    response = api_client("clisson.localhost").get(
+        f"/api/v1/catalog/services/{wednesdays.pk}/days", {"start": today, "end": today}
+    )
+    assert response.status_code == 200 and len(response.json()) == 1
