@@ -152,9 +152,15 @@ class CalendarException(models.Model):
         verbose_name_plural = _("fermetures et ouvertures exceptionnelles")
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="exception_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(kind="closure") | Q(service__isnull=False), name="opening_names_its_service"
+                condition=Q(end__gte=models.F("start")),
+                name="exception_ends_after_start",
+                violation_error_message=_("La fin doit suivre le début."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="closure") | Q(service__isnull=False),
+                name="opening_names_its_service",
+                violation_error_message=_("Une ouverture exceptionnelle concerne une prestation."),
             ),
         ]
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
+from catalog.transfer import catalog_import
+from tenants.demo_catalogs import DEMO_CATALOGUES
 from tenants.models import Commune
 from tenants.services import commune_onboard
 from theming.selectors import branding_get
@@ -84,9 +86,12 @@ def load_demo() -> list[DemoCommune]:
     """Create what is missing of the demo, leave what exists alone."""
     _ensure_user(OPERATOR_EMAIL, Role.OPERATOR, first_name="Opératrice", is_staff=True)
     for demo in DEMO_COMMUNES:
-        if not Commune.objects.filter(schema_name=demo.slug).exists():
+        created = not Commune.objects.filter(schema_name=demo.slug).exists()
+        if created:
             commune_onboard(name=demo.name, slug=demo.slug, insee_code=demo.insee_code, admin_email=demo.admin_email)
         with schema_context(demo.slug), transaction.atomic():
+            if created:  # later runs keep what the demo's users changed
+                catalog_import(DEMO_CATALOGUES[demo.slug]())
             logo = LOGOS / f"{demo.slug}.svg"
             has_logo = bool(branding_get().logo)
             branding_update(logo=None if has_logo else (logo.name, logo.read_bytes()), **demo.branding)

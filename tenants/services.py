@@ -14,6 +14,8 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from accounts.models import Role
 from accounts.services import user_invite
+from catalog import starters
+from catalog.transfer import catalog_import
 from tenants.models import RESERVED_SLUGS, Commune, ContactRequest, Domain
 from tenants.schema_template import schema_create
 from tenants.selectors import commune_subdomain
@@ -26,6 +28,7 @@ HOSTNAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 
 def _install_standard(commune: Commune) -> None:
     branding_update(welcome_text=_("Bienvenue sur le Portail Famille — %(name)s.") % {"name": commune.name})
+    catalog_import(starters.standard())
 
 
 # The starting configuration a new commune gets, by template name.

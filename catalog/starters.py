@@ -1,0 +1,147 @@
+"""Catalogue documents (see `catalog.transfer`) to start a commune from.
+
+Written in Python rather than JSON so that the school year follows today's
+date and each rule reads as what the règlement intérieur says.
+"""
+
+from datetime import date
+from typing import Any
+
+WEEKDAYS_4 = [0, 1, 3, 4]  # Monday, Tuesday, Thursday, Friday: the four-day school week
+WEEKDAYS_5 = [0, 1, 2, 3, 4]
+
+
+def current_school_year(today: date | None = None) -> dict[str, str]:
+    today = today or date.today()
+    first = today.year if today.month >= 9 else today.year - 1
+    return {"name": f"{first}-{first + 1}", "start": f"{first}-09-01", "end": f"{first + 1}-08-31", "zone": "B"}
+
+
+def service(name: str, kind: str, site: str, unit: str, weekdays: list[int], period: str, **extra: Any) -> dict:
+    return {"name": name, "kind": kind, "site": site, "unit": unit, "weekdays": weekdays, "period": period} | {
+        "cutoff_rules": [],
+        "booking_windows": [],
+        "capacity_overrides": [],
+        "tariffs": [],
+        **extra,
+    }
+
+
+def cutoff(direction: str, amount: int, unit: str, late_policy: str, late_amount: str = "0.00", at: str | None = None):
+    return {
+        "direction": direction,
+        "amount": amount,
+        "unit": unit,
+        "time_of_day": at,
+        "late_policy": late_policy,
+        "late_amount": late_amount,
+    }
+
+
+def tariff(year: dict, brackets: list[tuple[int, int | None, str]], **extra: Any) -> dict:
+    return {
+        "valid_from": year["start"],
+        "valid_to": year["end"],
+        "residence": "any",
+        "unknown_qf_price": None,
+        "brackets": [{"qf_min": lo, "qf_max": hi, "price": price} for lo, hi, price in brackets],
+    } | extra
+
+
+def document(sites: list[dict], school_years: list[dict], services: list[dict], exceptions: list[dict] = ()) -> dict:
+    return {
+        "format": "portail-famille-catalogue",
+        "version": 1,
+        "sites": sites,
+        "school_years": school_years,
+        "calendar_exceptions": list(exceptions),
+        "services": services,
+    }
+
+
+QF_BRACKETS = [(0, 600, "{low}"), (601, 1200, "{mid}"), (1201, None, "{high}")]
+
+
+def qf(low: str, mid: str, high: str) -> list[tuple[int, int | None, str]]:
+    return [(lo, hi, price.format(low=low, mid=mid, high=high)) for lo, hi, price in QF_BRACKETS]
+
+
+def standard(today: date | None = None) -> dict:
+    """The "standard French commune": canteen, before/after school care, Wednesdays and holidays."""
+    year = current_school_year(today)
+    two_working_days = [
+        cutoff("booking", 2, "working_days", "refuse"),
+        cutoff("cancellation", 2, "working_days", "billed"),
+    ]
+    return document(
+        sites=[
+            {"name": "École publique", "address": "", "operator_name": ""},
+            {"name": "Accueil de loisirs", "address": "", "operator_name": ""},
+        ],
+        school_years=[year],
+        services=[
+            service(
+                "Restauration scolaire",
+                "canteen",
+                "École publique",
+                "meal",
+                WEEKDAYS_4,
+                "school_terms",
+                cutoff_rules=two_working_days,
+                tariffs=[tariff(year, qf("2.50", "3.40", "4.20"))],
+            ),
+            service(
+                "Accueil périscolaire du matin",
+                "morning_care",
+                "École publique",
+                "session",
+                WEEKDAYS_4,
+                "school_terms",
+                cutoff_rules=two_working_days,
+                tariffs=[tariff(year, qf("1.00", "1.60", "2.10"))],
+            ),
+            service(
+                "Accueil périscolaire du soir",
+                "evening_care",
+                "École publique",
+                "session",
+                WEEKDAYS_4,
+                "school_terms",
+                cutoff_rules=two_working_days,
+                tariffs=[tariff(year, qf("1.50", "2.30", "3.00"))],
+            ),
+            service(
+                "Accueil de loisirs du mercredi",
+                "wednesday_centre",
+                "Accueil de loisirs",
+                "day",
+                [2],
+                "school_terms",
+                capacity=40,
+                waiting_list=True,
+                cutoff_rules=[
+                    cutoff("booking", 5, "working_days", "refuse"),
+                    cutoff("cancellation", 5, "working_days", "billed"),
+                ],
+                tariffs=[tariff(year, qf("8.00", "12.00", "16.00"))],
+            ),
+            service(
+                "Accueil de loisirs des vacances",
+                "holiday_centre",
+                "Accueil de loisirs",
+                "day",
+                WEEKDAYS_5,
+                "holidays",
+                capacity=40,
+                waiting_list=True,
+                cutoff_rules=[
+                    cutoff("booking", 5, "working_days", "refuse"),
+                    cutoff("cancellation", 5, "working_days", "billed"),
+                ],
+                tariffs=[tariff(year, qf("8.00", "12.00", "16.00"))],
+            ),
+        ],
+    )
+
+
+STARTERS = {"standard": standard}

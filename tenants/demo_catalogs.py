@@ -1,0 +1,252 @@
+"""The demo communes' catalogues, from the seeds' rules (see catalog.starters for the helpers)."""
+
+from catalog.starters import WEEKDAYS_4, WEEKDAYS_5, current_school_year, cutoff, document, qf, service, tariff
+
+
+def _care_delays(late_price: str) -> list[dict]:
+    return [
+        cutoff("booking", 48, "working_hours", "fixed_price", late_price),
+        cutoff("cancellation", 48, "working_hours", "billed"),
+    ]
+
+
+def _site(name: str, operator: str = "") -> dict:
+    return {"name": name, "address": "", "operator_name": operator}
+
+
+def le_pallet() -> dict:
+    """Seed 000's services with seed 001's delays: 48 working hours for care (4 € / 10 € late),
+    5 working days for Wednesdays and holidays (day rate + 3 € late), late cancellations billed."""
+    year = current_school_year()
+    leisure = [
+        cutoff("booking", 5, "working_days", "price_plus", "3.00"),
+        cutoff("cancellation", 5, "working_days", "billed"),
+    ]
+    return document(
+        sites=[_site("Groupe scolaire"), _site("Accueil de loisirs"), _site("Multi-accueil")],
+        school_years=[year],
+        services=[
+            service(
+                "Restaurant scolaire",
+                "canteen",
+                "Groupe scolaire",
+                "meal",
+                WEEKDAYS_4,
+                "school_terms",
+                cutoff_rules=[
+                    cutoff("booking", 48, "working_hours", "refuse"),
+                    cutoff("cancellation", 48, "working_hours", "billed"),
+                ],
+                tariffs=[tariff(year, qf("2.60", "3.45", "4.10"))],
+            ),
+            service(
+                "Accueil périscolaire du matin",
+                "morning_care",
+                "Groupe scolaire",
+                "session",
+                WEEKDAYS_4,
+                "school_terms",
+                cutoff_rules=_care_delays("4.00"),
+                tariffs=[tariff(year, qf("1.10", "1.55", "2.00"))],
+            ),
+            service(
+                "Accueil périscolaire du soir",
+                "evening_care",
+                "Groupe scolaire",
+                "session",
+                WEEKDAYS_4,
+                "school_terms",
+                cutoff_rules=_care_delays("10.00"),
+                tariffs=[tariff(year, qf("1.80", "2.60", "3.30"))],
+            ),
+            service(
+                "T.A.P.",
+                "tap",
+                "Groupe scolaire",
+                "session",
+                [1, 4],
+                "school_terms",
+                tariffs=[tariff(year, [(0, None, "0.00")])],
+            ),
+            service(
+                "Accueil de loisirs du mercredi",
+                "wednesday_centre",
+                "Accueil de loisirs",
+                "day",
+                [2],
+                "school_terms",
+                capacity=36,
+                waiting_list=True,
+                cutoff_rules=leisure,
+                tariffs=[tariff(year, qf("9.00", "13.50", "17.00"))],
+            ),
+            service(
+                "Accueil de loisirs des vacances",
+                "holiday_centre",
+                "Accueil de loisirs",
+                "day",
+                WEEKDAYS_5,
+                "holidays",
+                capacity=48,
+                waiting_list=True,
+                cutoff_rules=leisure,
+                tariffs=[tariff(year, qf("9.00", "13.50", "17.00"))],
+            ),
+            service(
+                "Multi-accueil",
+                "nursery",
+                "Multi-accueil",
+                "hour",
+                WEEKDAYS_5,
+                "all",
+                bookable_online=False,
+                max_age_months=48,
+                tariffs=[tariff(year, qf("0.50", "1.40", "2.90"))],
+            ),
+        ],
+    )
+
+
+def vallet() -> dict:
+    """Seed 003's structures (IFAC runs the care, the centre, the Passerelle and the multi-accueil) with
+    seed 002's rules: 6 days before for bookings and cancellations, limited Wednesday places, summer
+    bookings opening after the February holidays."""
+    year = current_school_year()
+    six_days = [cutoff("booking", 6, "calendar_days", "refuse"), cutoff("cancellation", 6, "calendar_days", "refuse")]
+    summer_start, summer_end = f"{year['end'][:4]}-07-03", year["end"]
+    return document(
+        sites=[
+            _site("Restaurant scolaire Paul Éluard"),
+            _site("Accueil périscolaire Paul Éluard", "IFAC"),
+            _site("Centre de loisirs", "IFAC"),
+            _site("Multi-accueil", "IFAC"),
+            _site("La Passerelle", "IFAC"),
+        ],
+        school_years=[year],
+        services=[
+            service(
+                "Restaurant scolaire Paul Éluard",
+                "canteen",
+                "Restaurant scolaire Paul Éluard",
+                "meal",
+                WEEKDAYS_4,
+                "school_terms",
+                cutoff_rules=six_days,
+                tariffs=[
+                    tariff(year, qf("2.75", "3.60", "4.35"), residence="resident"),
+                    tariff(year, [(0, None, "5.20")], residence="non_resident"),
+                ],
+            ),
+            service(
+                "Accueil périscolaire",
+                "evening_care",
+                "Accueil périscolaire Paul Éluard",
+                "hour",
+                WEEKDAYS_4,
+                "school_terms",
+                cutoff_rules=six_days,
+                tariffs=[tariff(year, qf("0.90", "1.45", "2.05"))],
+            ),
+            service(
+                "Centre de loisirs du mercredi",
+                "wednesday_centre",
+                "Centre de loisirs",
+                "day",
+                [2],
+                "school_terms",
+                capacity=24,
+                waiting_list=True,
+                cutoff_rules=six_days,
+                tariffs=[tariff(year, qf("8.50", "12.80", "16.40"))],
+            ),
+            service(
+                "Centre de loisirs des vacances",
+                "holiday_centre",
+                "Centre de loisirs",
+                "day",
+                WEEKDAYS_5,
+                "holidays",
+                capacity=40,
+                waiting_list=True,
+                cutoff_rules=six_days,
+                booking_windows=[
+                    {
+                        "first_day": summer_start,
+                        "last_day": summer_end,
+                        "opens_at": f"{year['end'][:4]}-03-08T08:30:00+01:00",
+                        "closes_at": None,
+                    }
+                ],
+                tariffs=[tariff(year, qf("8.50", "12.80", "16.40"))],
+            ),
+            service(
+                "La Passerelle",
+                "other",
+                "La Passerelle",
+                "half_day",
+                [2],
+                "all",
+                capacity=16,
+                cutoff_rules=six_days,
+                tariffs=[tariff(year, [(0, None, "4.00")])],
+            ),
+            service(
+                "Multi-accueil",
+                "nursery",
+                "Multi-accueil",
+                "hour",
+                WEEKDAYS_5,
+                "all",
+                bookable_online=False,
+                max_age_months=48,
+                tariffs=[tariff(year, qf("0.45", "1.30", "2.80"))],
+            ),
+        ],
+    )
+
+
+def lutinville() -> dict:
+    """Seed 004: the canteen Les Lutins Gourmands at 3,60 € a meal, paid when booking."""
+    year = current_school_year()
+    return document(
+        sites=[_site("École Les Lutins")],
+        school_years=[year],
+        services=[
+            service(
+                "Cantine Les Lutins Gourmands",
+                "canteen",
+                "École Les Lutins",
+                "meal",
+                WEEKDAYS_4,
+                "school_terms",
+                billing_mode="immediate",
+                enrolment_requires_validation=False,
+                cutoff_rules=[
+                    cutoff("booking", 2, "calendar_days", "refuse", at="12:00:00"),
+                    cutoff("cancellation", 2, "calendar_days", "refuse", at="12:00:00"),
+                ],
+                tariffs=[tariff(year, [(0, None, "3.60")])],
+            ),
+            service(
+                "Garderie du matin",
+                "morning_care",
+                "École Les Lutins",
+                "session",
+                WEEKDAYS_4,
+                "school_terms",
+                tariffs=[tariff(year, [(0, None, "1.20")])],
+            ),
+            service(
+                "Garderie du soir",
+                "evening_care",
+                "École Les Lutins",
+                "session",
+                WEEKDAYS_4,
+                "school_terms",
+                tariffs=[tariff(year, [(0, None, "1.80")])],
+            ),
+        ],
+    )
+
+
+DEMO_CATALOGUES = {"lepallet": le_pallet, "vallet": vallet, "lutinville": lutinville}
