@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,26 +14,38 @@ from catalog import models
 from catalog.days import service_days
 from catalog.permissions import ReadOrAdministratorWrite
 from catalog.selectors import services_with_rules
+from catalog.services import catalog_entry_delete, catalog_entry_save
 from config.api import ApplicationError
 
 MAX_DAYS = 93
 
 
 class CatalogViewSet(viewsets.ModelViewSet):
+    """Writes go through `catalog.services`, which validates the whole row and journals the change."""
+
     permission_classes = [ReadOrAdministratorWrite]
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        entry = serializer.Meta.model(**serializer.validated_data)
+        serializer.instance = catalog_entry_save(
+            actor=self.request.user, entry=entry, changed_fields=serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        entry = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(entry, name, value)
+        catalog_entry_save(actor=self.request.user, entry=entry, changed_fields=serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        catalog_entry_delete(actor=self.request.user, entry=instance)
 
 
 def model_serializer(model_class: type) -> type[serializers.ModelSerializer]:
     """A plain all-fields serializer, for the catalogue tables the API exposes as they are."""
-    meta = type("Meta", (), {"model": model_class, "fields": "__all__"})
+    # Who manages a site is set in the back-office, where the staff accounts are listed.
+    read_only = [field.name for field in model_class._meta.many_to_many]
+    meta = type("Meta", (), {"model": model_class, "fields": "__all__", "read_only_fields": read_only})
     return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
@@ -64,11 +75,7 @@ class ServiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.Service
         fields = "__all__"
-
-    def validate_weekdays(self, value: list[int]) -> list[int]:
-        if any(day > 6 for day in value):
-            raise serializers.ValidationError(_("Les jours vont de 0 (lundi) à 6 (dimanche)."))
-        return sorted(set(value))
+        read_only_fields = ["managers"]
 
 
 class DayDecisionSerializer(serializers.Serializer):

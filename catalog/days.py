@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from catalog import engine
+from catalog.engine import CatalogSnapshot
 from catalog.models import CutoffRule, Service
 from catalog.selectors import catalog_snapshot
 
@@ -42,13 +43,15 @@ def _decision(decision: engine.ChangeDecision) -> Decision:
     )
 
 
-def service_days(*, service: Service, start: date, end: date, now: datetime) -> list[ServiceDay]:
+def service_days(
+    *, service: Service, start: date, end: date, now: datetime, snapshot: CatalogSnapshot | None = None
+) -> list[ServiceDay]:
     """Every day from start to end; `service` comes from `selectors.services_with_rules()`.
 
     No booking exists yet (the reservations issue brings them), so the places
     left are the day's capacity.
     """
-    snapshot = catalog_snapshot(services=[service], start=start, end=end)
+    snapshot = snapshot or catalog_snapshot(services=[service], start=start, end=end)
     result = []
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)

@@ -1,9 +1,13 @@
 """What a commune offers, when, until when it can be changed, and at what price."""
 
+import itertools
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +20,14 @@ class Site(models.Model):
     address = models.TextField(_("adresse"), blank=True)
     # Vallet's IFAC runs several structures for the commune with its own managers.
     operator_name = models.CharField(_("organisme gestionnaire"), max_length=150, blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsables"),
+        blank=True,
+        related_name="managed_sites",
+        limit_choices_to={"role": "service_manager"},
+        help_text=_("Ils gèrent toutes les prestations du site."),
+    )
 
     class Meta:
         verbose_name = _("site")
@@ -41,11 +53,21 @@ class SchoolYear(models.Model):
         verbose_name_plural = _("années scolaires")
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="school_year_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="school_year_ends_after_start",
+                violation_error_message=_("La fin doit suivre le début."),
+            )
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.start and self.end:
+            overlapping = SchoolYear.objects.filter(start__lte=self.end, end__gte=self.start).exclude(pk=self.pk)
+            if other := overlapping.first():
+                raise ValidationError(_("Ces dates chevauchent l'année scolaire %(name)s.") % {"name": other.name})
 
 
 class Service(models.Model):
@@ -116,7 +138,19 @@ class Service(models.Model):
         _("places par jour"), null=True, blank=True, help_text=_("vide = sans limite")
     )
     waiting_list = models.BooleanField(_("liste d'attente quand c'est complet"), default=False)
-    colour = models.CharField(_("couleur"), max_length=7, default="#1f4e8c")
+    colour = models.CharField(
+        _("couleur"),
+        max_length=7,
+        default="#1f4e8c",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Une couleur s'écrit #RRVVBB."))],
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsables"),
+        blank=True,
+        related_name="managed_services",
+        limit_choices_to={"role": "service_manager"},
+    )
 
     class Meta:
         verbose_name = _("prestation")
@@ -124,6 +158,20 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if any(day > 6 for day in self.weekdays):
+            errors["weekdays"] = _("Les jours vont de 0 (lundi) à 6 (dimanche).")
+        if (
+            self.min_age_months is not None
+            and self.max_age_months is not None
+            and self.min_age_months > self.max_age_months
+        ):
+            errors["max_age_months"] = _("L'âge maximum doit être supérieur à l'âge minimum.")
+        if errors:
+            raise ValidationError(errors)
+        self.weekdays = sorted(set(self.weekdays))
 
 
 class CalendarException(models.Model):
@@ -165,7 +213,9 @@ class CalendarException(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        if self.start == self.end:
+            return f"{self.label} ({self.start:%d/%m/%Y})"
+        return f"{self.label} ({self.start:%d/%m/%Y} – {self.end:%d/%m/%Y})"
 
 
 class BookingWindow(models.Model):
@@ -185,6 +235,15 @@ class BookingWindow(models.Model):
     def __str__(self) -> str:
         return f"{self.service} : {self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y}"
 
+    def clean(self) -> None:
+        errors = {}
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            errors["last_day"] = _("Le dernier jour doit suivre le premier.")
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("La clôture doit suivre l'ouverture.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class CapacityOverride(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="capacity_overrides")
@@ -193,7 +252,13 @@ class CapacityOverride(models.Model):
 
     class Meta:
         verbose_name = _("capacité d'un jour")
-        constraints = [models.UniqueConstraint(fields=["service", "date"], name="one_capacity_per_service_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "date"],
+                name="one_capacity_per_service_day",
+                violation_error_message=_("Une capacité est déjà fixée pour ce jour."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.service} {self.date:%d/%m/%Y} : {self.capacity}"
@@ -237,10 +302,34 @@ class CutoffRule(models.Model):
     class Meta:
         verbose_name = _("délai de prévenance")
         verbose_name_plural = _("délais de prévenance")
-        constraints = [models.UniqueConstraint(fields=["service", "direction"], name="one_cutoff_per_direction")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "direction"],
+                name="one_cutoff_per_direction",
+                violation_error_message=_("Cette prestation a déjà un délai dans ce sens : modifiez-le."),
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} : {self.amount} {self.get_unit_display()}"
+        at = f" {_('avant')} {self.time_of_day:%H:%M}" if self.time_of_day else ""
+        late = self.get_late_policy_display().lower()
+        if self.late_amount:
+            late = f"{late} ({self.late_amount} €)"
+        return f"{self.get_direction_display()} : {self.amount} {self.get_unit_display()}{at} ; {_('ensuite')} {late}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.time_of_day is not None and self.unit in (self.Unit.HOURS, self.Unit.WORKING_HOURS):
+            errors["time_of_day"] = _("L'heure limite ne s'applique qu'à un délai en jours.")
+        surcharged = self.late_policy in (self.LatePolicy.FIXED_PRICE, self.LatePolicy.PRICE_PLUS)
+        if surcharged and not self.late_amount:
+            errors["late_amount"] = _("Indiquez le montant de la majoration.")
+        if not surcharged and self.late_amount:
+            errors["late_amount"] = _("Ce choix n'a pas de majoration : laissez 0.")
+        if self.late_policy == self.LatePolicy.BILLED and self.direction == self.Direction.BOOKING:
+            errors["late_policy"] = _("« Acceptée mais facturée » ne vaut que pour une annulation.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Tariff(models.Model):
@@ -271,6 +360,22 @@ class Tariff(models.Model):
     def __str__(self) -> str:
         return f"{self.service} ({self.valid_from:%d/%m/%Y})"
 
+    def clean(self) -> None:
+        if self.valid_from is None:
+            return
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("La fin de validité doit suivre le début.")})
+        end = self.valid_to or date.max
+        others = Tariff.objects.filter(service_id=self.service_id, residence=self.residence).exclude(pk=self.pk)
+        overlapping = others.filter(valid_from__lte=end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if other := overlapping.first():
+            raise ValidationError(
+                _("Le tarif valable à partir du %(day)s couvre déjà une partie de ces dates.")
+                % {"day": f"{other.valid_from:%d/%m/%Y}"}
+            )
+
 
 class TariffBracket(models.Model):
     tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="brackets")
@@ -286,3 +391,21 @@ class TariffBracket(models.Model):
 
     def __str__(self) -> str:
         return f"QF {self.qf_min}–{self.qf_max or '∞'} : {self.price} €"
+
+
+def brackets_check(brackets: list[TariffBracket]) -> None:
+    """QF brackets must follow each other without overlapping; only the last one may be open-ended."""
+    ordered = sorted(brackets, key=lambda b: b.qf_min)
+    for lower, upper in itertools.pairwise(ordered):
+        if lower.qf_max is None or upper.qf_min <= lower.qf_max:
+            raise ValidationError(
+                _("Les tranches %(a)s et %(b)s se chevauchent.")
+                % {"a": _bracket_label(lower), "b": _bracket_label(upper)}
+            )
+    for bracket in ordered:
+        if bracket.qf_max is not None and bracket.qf_max < bracket.qf_min:
+            raise ValidationError(_("La tranche %(a)s finit avant de commencer.") % {"a": _bracket_label(bracket)})
+
+
+def _bracket_label(bracket: TariffBracket) -> str:
+    return f"{bracket.qf_min}–{bracket.qf_max if bracket.qf_max is not None else '∞'}"

@@ -3,7 +3,9 @@
 from datetime import date, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
+from accounts.models import Role, User
 from catalog.engine import CatalogSnapshot
 from catalog.models import CalendarException, CapacityOverride, SchoolYear, Service, Tariff
 
@@ -32,3 +34,18 @@ def catalog_snapshot(*, services: list[Service], start: date, end: date) -> Cata
         exceptions=list(exceptions),
         capacity_overrides={(o.service_id, o.date): o.capacity for o in overrides},
     )
+
+
+def services_for(*, actor: User) -> QuerySet[Service]:
+    """The services a staff member configures: all of them for administrators, their own for managers."""
+    services = Service.objects.select_related("site")
+    if actor.role == Role.ADMINISTRATOR:
+        return services
+    if actor.role == Role.SERVICE_MANAGER:
+        return services.filter(Q(managers=actor) | Q(site__managers=actor)).distinct()
+    return services.none()
+
+
+def get_service_for(*, actor: User, pk: int) -> Service:
+    """The service `pk` if `actor` configures it, 404 otherwise (the same answer as a missing one)."""
+    return get_object_or_404(services_for(actor=actor), pk=pk)

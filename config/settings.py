@@ -51,6 +51,7 @@ TENANT_APPS = [
     "django.contrib.admin",
     "allauth",
     "allauth.account",
+    "audit",
     "theming",
     "catalog",
     "reservations",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("gestion/catalogue/", include("catalog.urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

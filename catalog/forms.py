@@ -1,0 +1,171 @@
+"""Back-office forms: HTML5 inputs, French messages, and the model's own rules."""
+
+from django import forms
+from django.db import models as db_models
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from catalog import models
+from catalog.models import brackets_check
+
+
+def html5_formfield(db_field: db_models.Field, **kwargs) -> forms.Field | None:
+    """Native date, time and colour pickers, which phones and screen readers know."""
+    if isinstance(db_field, db_models.DateTimeField):
+        kwargs["widget"] = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    elif isinstance(db_field, db_models.DateField):
+        kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    elif isinstance(db_field, db_models.TimeField):
+        kwargs["widget"] = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    return db_field.formfield(**kwargs)
+
+
+class CatalogForm(forms.ModelForm):
+    """A catalogue form; rows that belong to a service get it from the view, not from the page."""
+
+    def __init__(self, *args, actor: User, **kwargs):
+        self.actor = actor
+        super().__init__(*args, **kwargs)
+
+    def _get_validation_exclusions(self):
+        # The service is set by the view: keep "one per service" constraints checked.
+        return super()._get_validation_exclusions() - {"service"}
+
+    def related_sets(self) -> dict[str, list]:
+        return {}
+
+
+class SiteForm(CatalogForm):
+    class Meta:
+        model = models.Site
+        fields = ["name", "address", "operator_name", "managers"]
+        widgets = {"managers": forms.CheckboxSelectMultiple, "address": forms.Textarea(attrs={"rows": 3})}
+
+    def related_sets(self) -> dict[str, list]:
+        return {"managers": list(self.cleaned_data["managers"])}
+
+
+class SchoolYearForm(CatalogForm):
+    class Meta:
+        model = models.SchoolYear
+        fields = ["name", "start", "end", "zone"]
+        formfield_callback = html5_formfield
+
+
+class ServiceForm(CatalogForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Jours d'ouverture"),
+        choices=sorted(WEEKDAYS.items()),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins un jour d'ouverture.")},
+    )
+    school_levels = forms.MultipleChoiceField(
+        label=_("Niveaux scolaires"),
+        choices=models.Service.SchoolLevel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : tous les niveaux."),
+    )
+
+    class Meta:
+        model = models.Service
+        fields = [
+            "name",
+            "kind",
+            "site",
+            "unit",
+            "weekdays",
+            "period",
+            "capacity",
+            "waiting_list",
+            "bookable_online",
+            "enrolment_requires_validation",
+            "billing_mode",
+            "min_age_months",
+            "max_age_months",
+            "school_levels",
+            "colour",
+            "managers",
+        ]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"}), "managers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.actor.role != Role.ADMINISTRATOR:
+            # A manager tunes their service; who manages it and where it runs is the mairie's call.
+            del self.fields["managers"]
+            self.fields["site"].disabled = True
+
+    def related_sets(self) -> dict[str, list]:
+        return {"managers": list(self.cleaned_data["managers"])} if "managers" in self.fields else {}
+
+
+class CommuneClosureForm(CatalogForm):
+    class Meta:
+        model = models.CalendarException
+        fields = ["label", "start", "end"]
+        formfield_callback = html5_formfield
+
+
+class ServiceExceptionForm(CatalogForm):
+    class Meta:
+        model = models.CalendarException
+        fields = ["kind", "label", "start", "end"]
+        formfield_callback = html5_formfield
+
+
+class BookingWindowForm(CatalogForm):
+    class Meta:
+        model = models.BookingWindow
+        fields = ["first_day", "last_day", "opens_at", "closes_at"]
+        formfield_callback = html5_formfield
+
+
+class CapacityOverrideForm(CatalogForm):
+    class Meta:
+        model = models.CapacityOverride
+        fields = ["date", "capacity"]
+        formfield_callback = html5_formfield
+
+
+class CutoffRuleForm(CatalogForm):
+    class Meta:
+        model = models.CutoffRule
+        fields = ["direction", "amount", "unit", "time_of_day", "late_policy", "late_amount"]
+        formfield_callback = html5_formfield
+
+
+class TariffForm(CatalogForm):
+    class Meta:
+        model = models.Tariff
+        fields = ["valid_from", "valid_to", "residence", "unknown_qf_price"]
+        formfield_callback = html5_formfield
+
+
+class BaseBracketFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        brackets_check(self.brackets())
+
+    def brackets(self) -> list[models.TariffBracket]:
+        """The brackets the page keeps, as unsaved rows."""
+        kept = [f for f in self.forms if f.has_changed() or f.instance.pk]
+        return [
+            models.TariffBracket(**{name: f.cleaned_data[name] for name in ("qf_min", "qf_max", "price")})
+            for f in kept
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+BracketFormSet = forms.inlineformset_factory(
+    models.Tariff,
+    models.TariffBracket,
+    formset=BaseBracketFormSet,
+    fields=["qf_min", "qf_max", "price"],
+    extra=3,
+    can_delete=True,
+)

@@ -1,0 +1,73 @@
+"""Plain-language previews of the rules, so a mairie agent sees what parents will live with."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from catalog import calendar, engine
+from catalog.engine import CatalogSnapshot
+from catalog.models import CalendarException, CutoffRule, Service
+
+LOOKAHEAD_DAYS = 60
+
+
+def deadline_sentence(snapshot: CatalogSnapshot, rule: CutoffRule, day: date) -> str:
+    """e.g. "…la réservation pour le mercredi 14 octobre 2026 ferme le mercredi 7 octobre 2026 à 23:59." """
+    closes = last_moment(engine.deadline(snapshot, rule, day))
+    change = _("la réservation") if rule.direction == CutoffRule.Direction.BOOKING else _("l'annulation")
+    sentence = _("Avec ces règles, %(change)s pour le %(day)s ferme le %(deadline)s à %(time)s.") % {
+        "change": change,
+        "day": long_date(day),
+        "deadline": long_date(closes.date()),
+        "time": formats.time_format(closes.time(), "H:i"),
+    }
+    return f"{sentence} {late_sentence(rule)}"
+
+
+def last_moment(deadline: datetime) -> datetime:
+    """The deadline as people say it: a change is late from midnight means "until 23:59"."""
+    local = deadline.astimezone(calendar.PARIS)
+    return local - timedelta(minutes=1) if local.time() == time(0, 0) else local
+
+
+def late_sentence(rule: CutoffRule) -> str:
+    amount = formats.number_format(rule.late_amount, 2)
+    return {
+        CutoffRule.LatePolicy.REFUSE: _("Ensuite, elle est refusée en ligne."),
+        CutoffRule.LatePolicy.FIXED_PRICE: _("Ensuite, elle est acceptée au prix de %(amount)s €.")
+        % {"amount": amount},
+        CutoffRule.LatePolicy.PRICE_PLUS: _("Ensuite, elle est acceptée au tarif majoré de %(amount)s €.")
+        % {"amount": amount},
+        CutoffRule.LatePolicy.BILLED: _("Ensuite, elle reste possible mais le jour est facturé."),
+    }[rule.late_policy]
+
+
+def long_date(day: date | datetime) -> str:
+    return formats.date_format(day, "l j F Y")
+
+
+def next_open_day(snapshot: CatalogSnapshot, service: Service, after: date) -> date | None:
+    for offset in range(1, LOOKAHEAD_DAYS + 1):
+        day = after + timedelta(days=offset)
+        if engine.is_open(snapshot, service, day):
+            return day
+    return None
+
+
+def closed_day_note(snapshot: CatalogSnapshot, service: Service, day: date) -> str:
+    """Why a service does not run on `day`, for the calendar view."""
+    for exc in snapshot.exceptions:
+        closes_service = exc.kind == CalendarException.Kind.CLOSURE and exc.service_id in (None, service.pk)
+        if closes_service and exc.start <= day <= exc.end:
+            return exc.label
+    if holiday := calendar.public_holidays(day.year).get(day):
+        return _("Jour férié : %(name)s") % {"name": holiday}
+    year = snapshot.school_year(day)
+    if year is None:
+        return _("Hors année scolaire")
+    if day.weekday() in service.weekdays and calendar.is_school_holiday(day, year.zone):
+        return _("Vacances scolaires")
+    if day.weekday() in service.weekdays:
+        return _("Période scolaire")
+    return ""

@@ -1,0 +1,312 @@
+"""The mairie's catalogue pages: administrators configure everything, managers their own services."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.models import Role
+from audit.selectors import entries_for
+from catalog import engine, models, previews
+from catalog import forms as catalog_forms
+from catalog.days import service_days
+from catalog.selectors import catalog_snapshot, get_service_for, services_for, services_with_rules
+from catalog.services import catalog_entry_delete, catalog_entry_save, tariff_save
+
+CATALOG_ROLES = {Role.ADMINISTRATOR, Role.SERVICE_MANAGER}
+
+
+def catalog_staff_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role not in CATALOG_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if request.user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class Section:
+    """A kind of catalogue row the pages list, create, edit and delete the same way."""
+
+    slug: str
+    title: str
+    form_class: type[catalog_forms.CatalogForm]
+    per_service: bool
+
+    @property
+    def model(self) -> type[Model]:
+        return self.form_class._meta.model
+
+    def rows(self, service: models.Service | None) -> QuerySet:
+        if self.per_service:
+            return self.model.objects.filter(service=service)
+        if self.model is models.CalendarException:
+            return self.model.objects.filter(service__isnull=True)
+        return self.model.objects.all()
+
+
+SECTIONS = {
+    section.slug: section
+    for section in [
+        Section("sites", gettext_lazy("Sites"), catalog_forms.SiteForm, per_service=False),
+        Section("annees", gettext_lazy("Années scolaires"), catalog_forms.SchoolYearForm, per_service=False),
+        Section("fermetures", gettext_lazy("Fermetures de la commune"), catalog_forms.CommuneClosureForm, False),
+        Section("delais", gettext_lazy("Délais de prévenance"), catalog_forms.CutoffRuleForm, per_service=True),
+        Section("periodes", gettext_lazy("Périodes de réservation"), catalog_forms.BookingWindowForm, True),
+        Section("capacites", gettext_lazy("Capacités exceptionnelles"), catalog_forms.CapacityOverrideForm, True),
+        Section("exceptions", gettext_lazy("Fermetures et ouvertures"), catalog_forms.ServiceExceptionForm, True),
+    ]
+}
+
+
+@require_safe
+@catalog_staff_required
+def catalog_home(request: HttpRequest) -> HttpResponse:
+    is_admin = request.user.role == Role.ADMINISTRATOR
+    context = {
+        "services": services_for(actor=request.user),
+        "commune_sections": [(s, s.rows(None)) for s in SECTIONS.values() if not s.per_service] if is_admin else [],
+    }
+    return render(request, "catalog/backoffice/home.html", context)
+
+
+@require_safe
+@catalog_staff_required
+def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = get_service_for(actor=request.user, pk=service_id)
+    service = services_with_rules().get(pk=service.pk)
+    today = timezone.localdate()
+    snapshot = catalog_snapshot(services=[service], start=today, end=today + timedelta(days=previews.LOOKAHEAD_DAYS))
+    preview_form = PreviewForm(request.GET or None)
+    day = preview_form.cleaned_data["day"] if preview_form.is_valid() else None
+    day = day or previews.next_open_day(snapshot, service, today + timedelta(days=7))
+    context = {
+        "service": service,
+        "weekdays_label": ", ".join(str(WEEKDAYS[day]) for day in service.weekdays),
+        "sections": [(s, s.rows(service)) for s in SECTIONS.values() if s.per_service],
+        "preview_form": preview_form,
+        **_preview(service, day),
+        "journal": entries_for(target=service),
+    }
+    return render(request, "catalog/backoffice/service_detail.html", context)
+
+
+class PreviewForm(forms.Form):
+    day = forms.DateField(label=gettext_lazy("Jour à vérifier"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _preview(service: models.Service, day: date | None, rules: list | None = None) -> dict:
+    if day is None:
+        return {"preview_day": None, "preview": []}
+    snapshot = catalog_snapshot(services=[service], start=day, end=day)
+    if rules is None:
+        rules = list(service.cutoff_rules.all())
+    if not engine.is_open(snapshot, service, day):
+        note = previews.closed_day_note(snapshot, service, day)
+        closed = _("Le service n'a pas lieu le %(day)s.") % {"day": previews.long_date(day)}
+        return {"preview_day": day, "preview": [f"{closed} {note}".strip()]}
+    sentences = [previews.deadline_sentence(snapshot, rule, day) for rule in rules]
+    return {
+        "preview_day": day,
+        "preview": sentences or [_("Sans délai : les changements sont possibles jusqu'au jour même.")],
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@catalog_staff_required
+def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
+    if service_id is None:
+        _require_administrator(request)
+        service = models.Service()
+    else:
+        service = get_service_for(actor=request.user, pk=service_id)
+    form = catalog_forms.ServiceForm(request.POST or None, instance=service, actor=request.user)
+    if request.method == "POST" and form.is_valid() and _save(request, form):
+        messages.success(request, _("La prestation « %(name)s » est enregistrée.") % {"name": form.instance})
+        return redirect("catalog:service_detail", service_id=form.instance.pk)
+    title = _("Modifier la prestation") if service.pk else _("Nouvelle prestation")
+    return render(
+        request, "catalog/backoffice/form.html", {"form": form, "title": title, "service": service.pk and service}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@catalog_staff_required
+def entry_edit(
+    request: HttpRequest, section: str, service_id: int | None = None, pk: int | None = None
+) -> HttpResponse:
+    section, service = _section_and_service(request, section, service_id)
+    entry = get_object_or_404(section.rows(service), pk=pk) if pk else section.model()
+    if section.per_service:
+        entry.service = service
+    form = section.form_class(request.POST or None, instance=entry, actor=request.user)
+    preview = {}
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST and isinstance(entry, models.CutoffRule):
+            preview = _preview(service, _preview_day(service, request), rules=[form.instance])
+        elif _save(request, form):
+            messages.success(request, _("« %(entry)s » est enregistré.") % {"entry": form.instance})
+            return redirect(_back_url(service))
+    context = {
+        "form": form,
+        "title": f"{section.title} — {entry if entry.pk else _('ajout')}",
+        "service": service,
+        "previewable": isinstance(entry, models.CutoffRule),
+        **preview,
+    }
+    return render(request, "catalog/backoffice/form.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@catalog_staff_required
+def entry_delete(request: HttpRequest, section: str, pk: int, service_id: int | None = None) -> HttpResponse:
+    section, service = _section_and_service(request, section, service_id)
+    entry = get_object_or_404(section.rows(service), pk=pk)
+    return _confirm_delete(request, entry, back=_back_url(service))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@catalog_staff_required
+def service_delete(request: HttpRequest, service_id: int) -> HttpResponse:
+    _require_administrator(request)
+    service = get_service_for(actor=request.user, pk=service_id)
+    return _confirm_delete(request, service, back=reverse("catalog:home"))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@catalog_staff_required
+def tariff_edit(request: HttpRequest, service_id: int, pk: int | None = None) -> HttpResponse:
+    service = get_service_for(actor=request.user, pk=service_id)
+    tariff = get_object_or_404(service.tariffs, pk=pk) if pk else models.Tariff(service=service)
+    form = catalog_forms.TariffForm(request.POST or None, instance=tariff, actor=request.user)
+    brackets = catalog_forms.BracketFormSet(request.POST or None, instance=tariff, prefix="tranches")
+    if request.method == "POST" and form.is_valid() and brackets.is_valid():
+        try:
+            tariff_save(
+                actor=request.user,
+                tariff=form.instance,
+                brackets=brackets.brackets(),
+                changed_fields=form.changed_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Le tarif « %(entry)s » est enregistré.") % {"entry": tariff})
+            return redirect(_back_url(service))
+    title = _("Tarif") + f" — {service}"
+    context = {"form": form, "formset": brackets, "title": title, "service": service}
+    return render(request, "catalog/backoffice/form.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@catalog_staff_required
+def tariff_delete(request: HttpRequest, service_id: int, pk: int) -> HttpResponse:
+    service = get_service_for(actor=request.user, pk=service_id)
+    return _confirm_delete(request, get_object_or_404(service.tariffs, pk=pk), back=_back_url(service))
+
+
+@require_safe
+@catalog_staff_required
+def service_calendar(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = services_with_rules().get(pk=get_service_for(actor=request.user, pk=service_id).pk)
+    month = _month(request.GET.get("mois"))
+    last = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    snapshot = catalog_snapshot(services=[service], start=month, end=last)
+    days = service_days(service=service, start=month, end=last, now=timezone.now(), snapshot=snapshot)
+    cells = [None] * month.weekday() + [
+        (
+            day,
+            None if day.open else previews.closed_day_note(snapshot, service, day.date),
+            day.booking_deadline and previews.last_moment(day.booking_deadline),
+        )
+        for day in days
+    ]
+    context = {
+        "service": service,
+        "month": month,
+        "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)],
+        "previous": (month - timedelta(days=1)).replace(day=1),
+        "next": last + timedelta(days=1),
+        "overrides": {d for (_, d) in snapshot.capacity_overrides},
+        "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
+    }
+    return render(request, "catalog/backoffice/service_calendar.html", context)
+
+
+def _month(value: str | None) -> date:
+    try:
+        return date.fromisoformat(f"{value}-01")
+    except (TypeError, ValueError):
+        return timezone.localdate().replace(day=1)
+
+
+def _section_and_service(
+    request: HttpRequest, slug: str, service_id: int | None
+) -> tuple[Section, models.Service | None]:
+    section = SECTIONS.get(slug)
+    if section is None or section.per_service != (service_id is not None):
+        raise PermissionDenied
+    if service_id is None:
+        _require_administrator(request)
+        return section, None
+    return section, get_service_for(actor=request.user, pk=service_id)
+
+
+def _save(request: HttpRequest, form: catalog_forms.CatalogForm) -> bool:
+    try:
+        catalog_entry_save(
+            actor=request.user,
+            entry=form.save(commit=False),
+            changed_fields=form.changed_data,
+            related=form.related_sets(),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
+def _confirm_delete(request: HttpRequest, entry: Model, back: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            catalog_entry_delete(actor=request.user, entry=entry)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("« %(entry)s » est supprimé.") % {"entry": entry})
+        return redirect(back)
+    return render(request, "catalog/backoffice/confirm_delete.html", {"entry": entry, "back": back})
+
+
+def _preview_day(service: models.Service, request: HttpRequest) -> date | None:
+    form = PreviewForm({"day": request.POST.get("preview_day")})
+    if form.is_valid():
+        return form.cleaned_data["day"]
+    today = timezone.localdate()
+    snapshot = catalog_snapshot(services=[service], start=today, end=today + timedelta(days=previews.LOOKAHEAD_DAYS))
+    return previews.next_open_day(snapshot, service, today + timedelta(days=7))
+
+
+def _back_url(service: models.Service | None) -> str:
+    return reverse("catalog:service_detail", args=[service.pk]) if service else reverse("catalog:home")
