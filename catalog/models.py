@@ -13,6 +13,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+def validate_weekdays(value: list[int]) -> None:
+    if any(day > 6 for day in value):
+        raise ValidationError(_("Les jours vont de 0 (lundi) à 6 (dimanche)."))
+
+
 class Site(models.Model):
     """A place where services run (école, centre de loisirs, multi-accueil)."""
 
@@ -121,6 +126,7 @@ class Service(models.Model):
         models.PositiveSmallIntegerField(),
         verbose_name=_("jours d'ouverture"),
         default=list,
+        validators=[validate_weekdays],
         help_text=_("0 = lundi … 6 = dimanche"),
     )
     period = models.CharField(
@@ -161,8 +167,6 @@ class Service(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if any(day > 6 for day in self.weekdays):
-            errors["weekdays"] = _("Les jours vont de 0 (lundi) à 6 (dimanche).")
         if (
             self.min_age_months is not None
             and self.max_age_months is not None
