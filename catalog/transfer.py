@@ -7,6 +7,7 @@ Importing replaces the whole catalogue in one transaction, after validating
 everything: a bad document changes nothing and every error names its place.
 """
 
+import json
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -93,6 +94,18 @@ class CatalogImportError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
         self.errors = errors
+
+
+def catalog_export_text() -> str:
+    """The current commune's catalogue as the JSON file people download and keep."""
+    return json.dumps(catalog_export(), ensure_ascii=False, indent=2) + "\n"
+
+
+def catalog_document_parse(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CatalogImportError([_("Ce fichier n'est pas un JSON lisible : %(error)s") % {"error": exc}]) from exc
 
 
 def catalog_import(document: Any) -> dict[str, int]:

@@ -7,13 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tenants.forms import OnboardingForm
+from catalog.transfer import CatalogImportError, catalog_document_parse
+from tenants.forms import CatalogImportForm, OnboardingForm
 from tenants.models import Commune
-from tenants.selectors import communes_for_console, pending_contact_requests, portal_url
-from tenants.services import commune_onboard, commune_set_status
+from tenants.selectors import commune_catalog_text, communes_for_console, pending_contact_requests, portal_url
+from tenants.services import commune_catalog_replace, commune_onboard, commune_set_status
 
 STATUS_ACTIONS = {
     "suspend": Commune.Status.SUSPENDED,
@@ -78,6 +80,41 @@ def commune_status_view(request: HttpRequest, slug: str, action: str) -> HttpRes
         request, _("%(name)s : %(status)s.") % {"name": commune.name, "status": commune.get_status_display()}
     )
     return redirect("console:commune_list")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@operator_required
+def commune_catalog(request: HttpRequest, slug: str) -> HttpResponse:
+    commune = get_object_or_404(Commune, schema_name=slug)
+    form = CatalogImportForm(request.POST or None, request.FILES or None, commune=commune)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        source = form.cleaned_data["source"]
+        try:
+            text = commune_catalog_text(source) if source else form.cleaned_data["file"].read()
+            counts = commune_catalog_replace(
+                commune=commune, document=catalog_document_parse(text), actor_email=request.user.email
+            )
+        except CatalogImportError as exc:
+            errors = exc.errors
+        else:
+            summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+            messages.success(
+                request, _("Catalogue de %(name)s remplacé : %(summary)s.") % {"name": commune.name, "summary": summary}
+            )
+            return redirect("console:commune_catalog", slug=slug)
+    context = {"target": commune, "form": form, "import_errors": errors}
+    return render(request, "tenants/console/commune_catalog.html", context)
+
+
+@require_safe
+@operator_required
+def commune_catalog_export(request: HttpRequest, slug: str) -> HttpResponse:
+    commune = get_object_or_404(Commune, schema_name=slug)
+    response = HttpResponse(commune_catalog_text(commune), content_type="application/json; charset=utf-8")
+    filename = f"catalogue-{commune.schema_name}-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # Service errors are keyed by model field; the form names two of them differently.

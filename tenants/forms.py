@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
 
-from tenants.models import ContactRequest, validate_insee_code, validate_slug
+from tenants.models import Commune, ContactRequest, validate_insee_code, validate_slug
 from tenants.services import STARTER_TEMPLATES
 
 
@@ -29,3 +30,33 @@ class OnboardingForm(forms.Form):
     template = forms.ChoiceField(
         label=_("Configuration de départ"), choices=[(name, name) for name in STARTER_TEMPLATES]
     )
+
+
+class CatalogImportForm(forms.Form):
+    """Replace a commune's catalogue with a file, or with a copy of another commune's."""
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(label=_("Fichier de catalogue (JSON)"), required=False)
+    source = forms.ModelChoiceField(
+        label=_("… ou copier le catalogue de la commune"),
+        queryset=Commune.objects.none(),
+        required=False,
+        to_field_name="schema_name",
+    )
+    confirm = forms.BooleanField(label=_("Je remplace tout le catalogue de cette commune."))
+
+    def __init__(self, *args, commune: Commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = Commune.objects.exclude(pk=commune.pk).exclude(
+            schema_name=get_public_schema_name()
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("source")):
+            raise forms.ValidationError(_("Choisissez soit un fichier, soit une commune à copier."))
+        upload = data.get("file")
+        if upload and upload.size > self.MAX_BYTES:
+            self.add_error("file", _("Ce fichier dépasse 2 Mo : ce n'est pas un catalogue."))
+        return data

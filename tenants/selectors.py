@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
+from django_tenants.utils import schema_context
 
+from catalog.transfer import catalog_export_text
 from tenants.models import Commune, ContactRequest
 
 
@@ -67,3 +69,8 @@ def _user_counts_by_schema(schema_names: list[str]) -> dict[str, dict[str, int]]
 
 def pending_contact_requests() -> QuerySet[ContactRequest]:
     return ContactRequest.objects.filter(handled=False)
+
+
+def commune_catalog_text(commune: Commune) -> str:
+    with schema_context(commune.schema_name):
+        return catalog_export_text()

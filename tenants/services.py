@@ -118,3 +118,11 @@ def contact_request_create(*, name: str, organisation: str, email: str, phone: s
     return ContactRequest.objects.create(
         name=name, organisation=organisation, email=email, phone=phone, message=message
     )
+
+
+def commune_catalog_replace(*, commune: Commune, document: object, actor_email: str) -> dict[str, int]:
+    """Replace a commune's whole catalogue (all or nothing); raises CatalogImportError with every problem."""
+    with schema_context(commune.schema_name):
+        counts = catalog_import(document)
+    logger.info("Catalogue of %s replaced by %s: %s", commune.schema_name, actor_email or "a command", counts)
+    return counts

@@ -1,9 +1,7 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
-from catalog.transfer import catalog_export
+from catalog.transfer import catalog_export_text
 from tenants.models import Commune
 
 
@@ -18,7 +16,7 @@ class Command(BaseCommand):
         if not Commune.objects.filter(schema_name=options["commune"]).exists():
             raise CommandError(f"Aucune commune n'a l'identifiant « {options['commune']} ».")
         with schema_context(options["commune"]):
-            text = json.dumps(catalog_export(), ensure_ascii=False, indent=2) + "\n"
+            text = catalog_export_text()
         if options["output"] == "-":
             self.stdout.write(text, ending="")
         else:

@@ -1,10 +1,8 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import schema_context
 
-from catalog.transfer import CatalogImportError, catalog_import
+from catalog.transfer import CatalogImportError, catalog_document_parse
 from tenants.models import Commune
+from tenants.services import commune_catalog_replace
 
 
 class Command(BaseCommand):
@@ -18,13 +16,13 @@ class Command(BaseCommand):
         if not Commune.objects.filter(schema_name=options["commune"]).exists():
             raise CommandError(f"Aucune commune n'a l'identifiant « {options['commune']} ».")
         try:
-            with open(options["file"], encoding="utf-8") as source:
-                document = json.load(source)
-        except (OSError, ValueError) as exc:
+            with open(options["file"], "rb") as source:
+                text = source.read()
+        except OSError as exc:
             raise CommandError(f"Fichier illisible : {exc}") from exc
+        commune = Commune.objects.get(schema_name=options["commune"])
         try:
-            with schema_context(options["commune"]):
-                counts = catalog_import(document)
+            counts = commune_catalog_replace(commune=commune, document=catalog_document_parse(text), actor_email="")
         except CatalogImportError as exc:
             raise CommandError("Catalogue refusé, rien n'a été modifié :\n" + "\n".join(exc.errors)) from exc
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))

@@ -1,0 +1,83 @@
+"""Operators export a commune's catalogue and import it into another, from the console."""
+
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import schema_context
+
+from catalog.models import Service
+from catalog.tests.factories import ServiceFactory
+from catalog.transfer import catalog_export
+from tenants.tests.test_console import operator_client  # noqa: F401  (fixture)
+
+
+def _names(schema: str) -> set[str]:
+    with schema_context(schema):
+        return set(Service.objects.values_list("name", flat=True))
+
+
+def test_operator_downloads_a_communes_catalogue(operator_client, clisson):  # noqa: F811
+    with schema_context("clisson"):
+        ServiceFactory(name="Cantine de Clisson")
+
+    response = operator_client.get("/console/communes/clisson/catalogue/export/")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="catalogue-clisson-')
+    document = json.loads(response.content)
+    assert "Cantine de Clisson" in {s["name"] for s in document["services"]}
+
+
+def test_operator_copies_one_communes_catalogue_into_another(operator_client, clisson, gorges):  # noqa: F811
+    with schema_context("clisson"):
+        ServiceFactory(name="Cantine de Clisson")
+        expected = catalog_export()
+
+    page = operator_client.post(
+        "/console/communes/gorges/catalogue/", {"source": "clisson", "confirm": "on"}, follow=True
+    )
+
+    assert "Catalogue de Gorges remplacé" in page.content.decode()
+    with schema_context("gorges"):
+        assert catalog_export() == expected
+
+
+def test_a_bad_file_is_refused_with_its_errors_and_changes_nothing(operator_client, clisson):  # noqa: F811
+    before = _names("clisson")
+    document = {
+        "format": "portail-famille-catalogue",
+        "version": 1,
+        "sites": [],
+        "services": [{"name": "X", "site": "?"}],
+    }
+    upload = SimpleUploadedFile("catalogue.json", json.dumps(document).encode(), content_type="application/json")
+
+    page = operator_client.post("/console/communes/clisson/catalogue/", {"file": upload, "confirm": "on"})
+
+    text = page.content.decode()
+    assert "Catalogue refusé, rien n’a été modifié" in text and "services[0] : site inconnu « ? »." in text
+    assert _names("clisson") == before
+
+
+def test_a_file_that_is_not_json_is_refused(operator_client, clisson):  # noqa: F811
+    upload = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0 not json", content_type="application/json")
+
+    page = operator_client.post("/console/communes/clisson/catalogue/", {"file": upload, "confirm": "on"})
+
+    assert "Ce fichier n&#x27;est pas un JSON lisible" in page.content.decode()
+
+
+def test_import_needs_a_confirmation_and_one_source(operator_client, clisson):  # noqa: F811
+    before = _names("clisson")
+
+    unconfirmed = operator_client.post("/console/communes/clisson/catalogue/", {"source": "gorges"})
+    no_source = operator_client.post("/console/communes/clisson/catalogue/", {"confirm": "on"})
+
+    assert "Ce champ est obligatoire." in unconfirmed.content.decode()
+    assert "Choisissez soit un fichier, soit une commune à copier." in no_source.content.decode()
+    assert _names("clisson") == before
+
+
+def test_only_operators_reach_the_catalogue_console(platform_client, clisson):
+    assert platform_client.get("/console/communes/clisson/catalogue/export/").status_code == 302
+    assert platform_client.post("/console/communes/clisson/catalogue/", {"source": "gorges"}).status_code == 302
