@@ -15,13 +15,18 @@ class TariffBracketInline(admin.TabularInline):
     extra = 0
 
 
+class AgeGroupCapacityInline(admin.TabularInline):
+    model = models.AgeGroupCapacity
+    extra = 0
+
+
 @admin.register(models.Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "site", "kind", "capacity", "bookable_online", "billing_mode"]
     list_filter = ["site", "kind", "billing_mode"]
     search_fields = ["name"]
     filter_horizontal = ["managers"]
-    inlines = [CutoffRuleInline]
+    inlines = [CutoffRuleInline, AgeGroupCapacityInline]
 
 
 @admin.register(models.Tariff)

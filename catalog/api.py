@@ -69,8 +69,12 @@ class TariffSerializer(serializers.ModelSerializer):
         fields = "__all__"
 
 
+AgeGroupCapacitySerializer = model_serializer(models.AgeGroupCapacity)
+
+
 class ServiceSerializer(serializers.ModelSerializer):
     cutoff_rules = CutoffRuleSerializer(many=True, read_only=True)
+    age_groups = AgeGroupCapacitySerializer(many=True, read_only=True)
 
     class Meta:
         model = models.Service
@@ -87,11 +91,20 @@ class DayDecisionSerializer(serializers.Serializer):
     late_amount = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
 
 
+class AgeGroupDaySerializer(serializers.Serializer):
+    label = serializers.CharField()
+    min_age_months = serializers.IntegerField()
+    max_age_months = serializers.IntegerField(allow_null=True, help_text="exclu ; null : sans limite")
+    capacity = serializers.IntegerField()
+    places_left = serializers.IntegerField()
+
+
 class DaySerializer(serializers.Serializer):
     date = serializers.DateField()
     open = serializers.BooleanField()
     capacity = serializers.IntegerField(allow_null=True, help_text="null: sans limite")
     places_left = serializers.IntegerField(allow_null=True)
+    age_groups = AgeGroupDaySerializer(many=True, help_text="places réservées par tranche d'âge, s'il y en a")
     booking_deadline = serializers.DateTimeField(allow_null=True)
     cancellation_deadline = serializers.DateTimeField(allow_null=True)
     booking = DayDecisionSerializer()
@@ -161,6 +174,11 @@ class BookingWindowViewSet(CatalogViewSet):
 class CapacityOverrideViewSet(CatalogViewSet):
     queryset = models.CapacityOverride.objects.all()
     serializer_class = model_serializer(models.CapacityOverride)
+
+
+class AgeGroupCapacityViewSet(CatalogViewSet):
+    queryset = models.AgeGroupCapacity.objects.all()
+    serializer_class = AgeGroupCapacitySerializer
 
 
 class CutoffRuleViewSet(CatalogViewSet):

@@ -20,11 +20,21 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class AgeGroupDay:
+    label: str
+    min_age_months: int
+    max_age_months: int | None
+    capacity: int
+    places_left: int
+
+
+@dataclass(frozen=True)
 class ServiceDay:
     date: date
     open: bool
     capacity: int | None
     places_left: int | None
+    age_groups: list[AgeGroupDay]
     booking_deadline: datetime | None
     cancellation_deadline: datetime | None
     booking: Decision
@@ -52,6 +62,10 @@ def service_days(
     left are the day's capacity.
     """
     snapshot = snapshot or catalog_snapshot(services=[service], start=start, end=end)
+    groups = [
+        AgeGroupDay(g.label, g.min_age_months, g.max_age_months, g.capacity, g.capacity)
+        for g in service.age_groups.all()
+    ]
     result = []
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
@@ -63,6 +77,7 @@ def service_days(
                 open=is_open,
                 capacity=places,
                 places_left=places,
+                age_groups=groups if is_open else [],
                 booking_deadline=engine.service_deadline(snapshot, service, day, CutoffRule.Direction.BOOKING)
                 if is_open
                 else None,

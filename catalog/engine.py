@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import calendar
 from catalog.models import (
+    AgeGroupCapacity,
     BookingWindow,
     CalendarException,
     CutoffRule,
@@ -105,6 +106,11 @@ def is_open(snapshot: CatalogSnapshot, service: Service, day: date) -> bool:
 def capacity(snapshot: CatalogSnapshot, service: Service, day: date) -> int | None:
     """Places that day, None when unlimited."""
     return snapshot.capacity_overrides.get((service.pk, day), service.capacity)
+
+
+def age_group(service: Service, age_months: int) -> AgeGroupCapacity | None:
+    """The group whose daily places a child of that age takes, if the service splits its places by age."""
+    return next((group for group in service.age_groups.all() if group.covers(age_months)), None)
 
 
 def cutoff_rule(service: Service, direction: CutoffRule.Direction) -> CutoffRule | None:

@@ -130,6 +130,12 @@ class CapacityOverrideForm(CatalogForm):
         formfield_callback = html5_formfield
 
 
+class AgeGroupCapacityForm(CatalogForm):
+    class Meta:
+        model = models.AgeGroupCapacity
+        fields = ["label", "min_age_months", "max_age_months", "capacity"]
+
+
 class CutoffRuleForm(CatalogForm):
     class Meta:
         model = models.CutoffRule

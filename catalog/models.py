@@ -268,6 +268,40 @@ class CapacityOverride(models.Model):
         return f"{self.service} {self.date:%d/%m/%Y} : {self.capacity}"
 
 
+class AgeGroupCapacity(models.Model):
+    """Places reserved to an age group each day (ALSH: fewer places for the under-sixes)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="age_groups")
+    label = models.CharField(_("groupe"), max_length=60, help_text=_("ex. moins de 6 ans"))
+    min_age_months = models.PositiveSmallIntegerField(_("de (âge en mois)"), default=0)
+    max_age_months = models.PositiveSmallIntegerField(
+        _("jusqu'à (âge en mois, exclu)"), null=True, blank=True, help_text=_("vide = sans limite")
+    )
+    capacity = models.PositiveIntegerField(_("places par jour"))
+
+    class Meta:
+        verbose_name = _("capacité par tranche d'âge")
+        verbose_name_plural = _("capacités par tranche d'âge")
+        ordering = ["min_age_months"]
+
+    def __str__(self) -> str:
+        return f"{self.label} : {self.capacity}"
+
+    def covers(self, age_months: int) -> bool:
+        return self.min_age_months <= age_months and (self.max_age_months is None or age_months < self.max_age_months)
+
+    def clean(self) -> None:
+        end = self.max_age_months
+        if end is not None and end <= self.min_age_months:
+            raise ValidationError({"max_age_months": _("La tranche doit finir après son début.")})
+        others = AgeGroupCapacity.objects.filter(service_id=self.service_id).exclude(pk=self.pk)
+        overlapping = others.filter(Q(max_age_months__isnull=True) | Q(max_age_months__gt=self.min_age_months))
+        if end is not None:
+            overlapping = overlapping.filter(min_age_months__lt=end)
+        if other := overlapping.first():
+            raise ValidationError(_("Cette tranche chevauche « %(label)s ».") % {"label": other.label})
+
+
 class CutoffRule(models.Model):
     """How long before a day a booking (or a cancellation) can be made, and what happens after."""
 

@@ -16,6 +16,7 @@ def services_with_rules() -> QuerySet[Service]:
     return Service.objects.select_related("site").prefetch_related(
         "cutoff_rules",
         "booking_windows",
+        "age_groups",
         Prefetch("tariffs", queryset=Tariff.objects.prefetch_related("brackets")),
     )
 

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from catalog.models import (
+    AgeGroupCapacity,
     BookingWindow,
     CalendarException,
     CapacityOverride,
@@ -26,6 +27,7 @@ from catalog.models import (
     Site,
     Tariff,
     TariffBracket,
+    brackets_check,
 )
 
 FORMAT = "portail-famille-catalogue"
@@ -35,6 +37,7 @@ SERVICE_CHILDREN: dict[str, tuple[type[models.Model], str]] = {
     "cutoff_rules": (CutoffRule, "direction"),
     "booking_windows": (BookingWindow, "first_day"),
     "capacity_overrides": (CapacityOverride, "date"),
+    "age_groups": (AgeGroupCapacity, "min_age_months"),
     "tariffs": (Tariff, "valid_from"),  # then residence, see _sort_key
 }
 LINKS = {"id", "site", "service", "tariff"}
@@ -58,7 +61,7 @@ def _dump(obj: models.Model) -> dict[str, Any]:
 
 def catalog_export() -> dict[str, Any]:
     services = Service.objects.select_related("site").prefetch_related(
-        "cutoff_rules", "booking_windows", "capacity_overrides", "tariffs__brackets"
+        "cutoff_rules", "booking_windows", "capacity_overrides", "age_groups", "tariffs__brackets"
     )
     exceptions = CalendarException.objects.select_related("service")
     return {
@@ -152,8 +155,14 @@ def _import_children(builder: "_Builder", service: Service, data: dict, place: s
         for j, row in enumerate(_list(data, key)):
             child = builder.create(model, row, f"{place}.{key}[{j}]", service=service)
             if model is Tariff and child is not None:
-                for k, bracket in enumerate(_list(row, "brackets")):
+                brackets = [
                     builder.create(TariffBracket, bracket, f"{place}.{key}[{j}].brackets[{k}]", tariff=child)
+                    for k, bracket in enumerate(_list(row, "brackets"))
+                ]
+                try:
+                    brackets_check([b for b in brackets if b is not None])
+                except ValidationError as exc:
+                    builder.errors.extend(f"{place}.{key}[{j}].brackets : {m}" for m in exc.messages)
 
 
 def _list(data: dict, key: str) -> list:

@@ -75,6 +75,7 @@ SECTIONS = {
         Section("delais", gettext_lazy("Délais de prévenance"), catalog_forms.CutoffRuleForm, per_service=True),
         Section("periodes", gettext_lazy("Périodes de réservation"), catalog_forms.BookingWindowForm, True),
         Section("capacites", gettext_lazy("Capacités exceptionnelles"), catalog_forms.CapacityOverrideForm, True),
+        Section("groupes", gettext_lazy("Places par tranche d'âge"), catalog_forms.AgeGroupCapacityForm, True),
         Section("exceptions", gettext_lazy("Fermetures et ouvertures"), catalog_forms.ServiceExceptionForm, True),
     ]
 }

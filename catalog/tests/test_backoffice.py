@@ -4,12 +4,16 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
+from catalog import engine
+from catalog.days import service_days
 from catalog.models import BookingWindow, CapacityOverride, CutoffRule, Service, Site, Tariff
+from catalog.selectors import services_with_rules
 from catalog.tests.factories import (
     CutoffRuleFactory,
     SchoolYearFactory,
@@ -349,3 +353,21 @@ def test_deleting_a_site_in_use_explains_why_and_keeps_it(admin_client, wednesda
     assert "est encore utilisé par : ALSH mercredi." in response.content.decode()
     assert Site.objects.filter(pk=wednesdays.site.pk).exists()
     assert not AuditEntry.objects.filter(action="catalog.delete").exists()
+
+
+def test_places_by_age_group_are_configured_without_overlap(admin_client, wednesdays):
+    url = f"{BASE}/prestations/{wednesdays.pk}/groupes/nouveau/"
+
+    admin_client.post(url, {"label": "Moins de 6 ans", "min_age_months": "0", "max_age_months": "72", "capacity": "8"})
+    overlap = admin_client.post(url, {"label": "5 ans et plus", "min_age_months": "60", "capacity": "16"})
+    admin_client.post(url, {"label": "6 ans et plus", "min_age_months": "72", "capacity": "16"})
+
+    assert "Cette tranche chevauche « Moins de 6 ans »." in overlap.content.decode()
+    service = services_with_rules().get(pk=wednesdays.pk)
+    assert engine.age_group(service, 71).label == "Moins de 6 ans"
+    assert engine.age_group(service, 72).label == "6 ans et plus"
+    day = service_days(service=service, start=date(2026, 10, 14), end=date(2026, 10, 14), now=timezone.now())[0]
+    assert [(g.label, g.capacity, g.places_left) for g in day.age_groups] == [
+        ("Moins de 6 ans", 8, 8),
+        ("6 ans et plus", 16, 16),
+    ]

@@ -239,7 +239,8 @@ class TestPrices:
 
 
 def test_snapshot_and_services_load_in_a_handful_of_queries(wednesdays, canteen, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2 * 8):  # django-tenants adds a SET search_path to each
+    # services + 5 prefetched relations + 3 snapshot queries; django-tenants adds a SET search_path to each
+    with django_assert_max_num_queries(2 * 9):
         services = list(services_with_rules())
         snapshot = catalog_snapshot(services=services, start=date(2026, 9, 1), end=date(2026, 9, 30))
         for service in services:

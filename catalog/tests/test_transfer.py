@@ -46,6 +46,10 @@ def test_invalid_document_is_refused_with_every_error_and_changes_nothing(clisso
     document["services"][1]["cutoff_rules"][0]["unit"] = "semaines"
     document["services"][2]["site"] = "Nulle part"
     document["services"][3]["tariffs"][0]["brackets"][0]["price"] = "-1"
+    document["services"][4]["tariffs"][0]["brackets"] = [
+        {"qf_min": 0, "qf_max": 800, "price": "2.00"},
+        {"qf_min": 500, "qf_max": None, "price": "3.00"},
+    ]
     document["calendar_exceptions"] = [
         {
             "kind": "opening",
@@ -67,6 +71,7 @@ def test_invalid_document_is_refused_with_every_error_and_changes_nothing(clisso
     assert "services[1].cutoff_rules[0].unit : La valeur" in message and "n’est pas un choix valide." in message
     assert "services[2] : site inconnu « Nulle part »." in message
     assert "services[3].tariffs[0].brackets[0].price" in message
+    assert "services[4].tariffs[0].brackets : Les tranches 0–800 et 500–∞ se chevauchent." in message
     assert "calendar_exceptions[0]" in message and "Une ouverture exceptionnelle concerne une prestation." in message
     assert export_of("clisson") == before
 
