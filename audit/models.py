@@ -23,6 +23,9 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("identifiant"), max_length=40)
     target_label = models.CharField(_("objet"), max_length=200)
     changes = models.JSONField(_("modifications"), default=dict, blank=True)
+    # The record a change belongs to (a service for its rules, a household for its children),
+    # so that record's page shows its whole history.
+    context = models.CharField(_("dossier"), max_length=100, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("entrée du journal")

@@ -3,9 +3,17 @@ from django.db import models
 from audit.models import AuditEntry
 
 
-def audit_record(*, actor, action: str, target: models.Model, changes: dict[str, object] | None = None) -> AuditEntry:
-    """Record a staff action on `target`; call it inside the action's transaction."""
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict[str, object] | None = None,
+    context: models.Model | None = None,
+) -> AuditEntry:
+    """Record a staff action on `target` (part of `context`); call it inside the action's transaction."""
     return AuditEntry.objects.create(
+        context=context_key(context or target),
         actor=actor if actor and actor.is_authenticated else None,
         actor_email=getattr(actor, "email", "") or "",
         action=action,
@@ -26,3 +34,7 @@ def _printable(value: object) -> object:
     if isinstance(value, models.QuerySet):
         return [str(item) for item in value]
     return str(value)
+
+
+def context_key(record: models.Model) -> str:
+    return f"{record._meta.label_lower}:{record.pk}"

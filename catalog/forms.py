@@ -11,8 +11,11 @@ from catalog.models import brackets_check
 
 
 def html5_formfield(db_field: db_models.Field, **kwargs) -> forms.Field | None:
-    """Native date, time and colour pickers, which phones and screen readers know."""
-    if isinstance(db_field, db_models.DateTimeField):
+    """Native date and time pickers, which phones and screen readers know; amounts typed the French way."""
+    if isinstance(db_field, db_models.DecimalField):
+        # "9,50" as well as "9.50": a number input would refuse the comma in some browsers.
+        kwargs.update(localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    elif isinstance(db_field, db_models.DateTimeField):
         kwargs["widget"] = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     elif isinstance(db_field, db_models.DateField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -172,6 +175,7 @@ BracketFormSet = forms.inlineformset_factory(
     models.TariffBracket,
     formset=BaseBracketFormSet,
     fields=["qf_min", "qf_max", "price"],
+    formfield_callback=html5_formfield,
     extra=3,
     can_delete=True,
 )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 
@@ -237,7 +238,15 @@ class BookingWindow(models.Model):
         ordering = ["first_day"]
 
     def __str__(self) -> str:
-        return f"{self.service} : {self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y}"
+        days = _("du %(first)s au %(last)s") % {
+            "first": f"{self.first_day:%d/%m/%Y}",
+            "last": f"{self.last_day:%d/%m/%Y}",
+        }
+        opens = _("réservations à partir du %(at)s") % {"at": f"{localtime(self.opens_at):%d/%m/%Y %H:%M}"}
+        closes = (
+            _(", jusqu'au %(at)s") % {"at": f"{localtime(self.closes_at):%d/%m/%Y %H:%M}"} if self.closes_at else ""
+        )
+        return f"{days.capitalize()} : {opens}{closes}"
 
     def clean(self) -> None:
         errors = {}
@@ -265,7 +274,7 @@ class CapacityOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service} {self.date:%d/%m/%Y} : {self.capacity}"
+        return _("%(day)s : %(n)s places") % {"day": f"{self.date:%d/%m/%Y}", "n": self.capacity}
 
 
 class AgeGroupCapacity(models.Model):

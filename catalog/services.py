@@ -31,13 +31,14 @@ def catalog_entry_save(
             action="catalog.create" if created else "catalog.update",
             target=entry,
             changes={name: _value(entry, name, related) for name in changed},
+            context=getattr(entry, "service", None),
         )
     return entry
 
 
 def catalog_entry_delete(*, actor: User, entry: models.Model) -> None:
     with transaction.atomic():
-        audit_record(actor=actor, action="catalog.delete", target=entry)
+        audit_record(actor=actor, action="catalog.delete", target=entry, context=getattr(entry, "service", None))
         try:
             entry.delete()
         except models.ProtectedError as exc:
@@ -63,6 +64,7 @@ def tariff_save(*, actor: User, tariff: Tariff, brackets: list[TariffBracket], c
             action="catalog.brackets",
             target=tariff,
             changes={"brackets": [f"{b.qf_min}–{b.qf_max or '∞'} : {b.price}" for b in brackets]},
+            context=tariff.service,
         )
     return tariff
 

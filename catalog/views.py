@@ -108,7 +108,7 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
         "sections": [(s, s.rows(service)) for s in SECTIONS.values() if s.per_service],
         "preview_form": preview_form,
         **_preview(service, day),
-        "journal": entries_for(target=service),
+        "journal": entries_for(record=service),
     }
     return render(request, "catalog/backoffice/service_detail.html", context)
 
@@ -126,7 +126,7 @@ def _preview(service: models.Service, day: date | None, rules: list | None = Non
     if not engine.is_open(snapshot, service, day):
         note = previews.closed_day_note(snapshot, service, day)
         closed = _("Le service n'a pas lieu le %(day)s.") % {"day": previews.long_date(day)}
-        return {"preview_day": day, "preview": [f"{closed} {note}".strip()]}
+        return {"preview_day": day, "preview": [f"{closed} ({note})" if note else closed]}
     sentences = [previews.deadline_sentence(snapshot, rule, day) for rule in rules]
     return {
         "preview_day": day,

@@ -371,3 +371,15 @@ def test_places_by_age_group_are_configured_without_overlap(admin_client, wednes
         ("Moins de 6 ans", 8, 8),
         ("6 ans et plus", 16, 16),
     ]
+
+
+def test_the_service_page_shows_the_history_of_its_rules(admin_client, administrator, wednesdays):
+    form = {"direction": "booking", "amount": "6", "unit": "calendar_days", "late_policy": "refuse", "late_amount": "0"}
+    admin_client.post(f"{BASE}/prestations/{wednesdays.pk}/delais/nouveau/", form)
+    rule = wednesdays.cutoff_rules.get()
+    admin_client.post(f"{BASE}/prestations/{wednesdays.pk}/delais/{rule.pk}/supprimer/")
+
+    page = admin_client.get(f"{BASE}/prestations/{wednesdays.pk}/").content.decode()
+
+    assert f"{administrator.email} — suppression" in page and f"{administrator.email} — création" in page
+    assert not wednesdays.cutoff_rules.exists()
