@@ -121,6 +121,11 @@ ensure_redis() {
   fi
 }
 
+# End-to-end tests drive the distribution's Chromium, never a downloaded browser.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
 stop_redis() {
   [ -n "${REDIS_URL:-}" ] && return 0
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true

@@ -1,0 +1,141 @@
+"""End-to-end tests: a real server on a database of its own, driven by headless Chromium.
+
+The server runs as a separate process (as in production), on a throwaway
+database loaded with the demo communes, so nothing it writes can leak into
+the other tests' database. Celery runs eagerly inside the server and e-mails
+land as files, which tests read like a mailbox.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.test_celery_worker import database_url
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass(frozen=True)
+class Portal:
+    port: int
+    mailbox: Path
+
+    def url(self, slug: str, path: str = "/") -> str:
+        host = f"{slug}.localhost" if slug else "localhost"
+        return f"http://{host}:{self.port}{path}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _maintenance(url: str, statement: str) -> None:
+    server = urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the e2e server stopped during start-up")
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the e2e server did not answer in time")
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory) -> Iterator[Portal]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"{settings.DATABASES['default']['NAME']}_e2e_{worker}"
+    url = urlsplit(database_url())._replace(path=f"/{name}").geturl()
+    mailbox = tmp_path_factory.mktemp("mailbox")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+        "EMAIL_URL": f"filemail:///{mailbox}",
+        "PLATFORM_URL_PORT": str(port),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    _maintenance(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _maintenance(url, f'CREATE DATABASE "{name}"')
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    for command in (["migrate_schemas", "--noinput", "-v", "0"], ["load_demo"]):
+        subprocess.run(manage + command, env=env, cwd=settings.BASE_DIR, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_up(port, server)
+        yield Portal(port=port, mailbox=mailbox)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        _maintenance(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def page(browser: Browser, request) -> Iterator[Page]:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "e2e_failed", False):
+        # What the browser showed when the test failed, for CI logs and for people.
+        shot = settings.BASE_DIR / "var" / "log" / "e2e" / f"{request.node.name}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=shot, full_page=True)
+        print(f"e2e failure at {page.url}; screenshot: {shot}")
+    context.close()
+
+
+def log_in(page: Page, portal: Portal, slug: str, email: str, password: str = "demo-portail-famille") -> None:
+    page.goto(portal.url(slug, "/compte/login/"))
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(portal.url(slug, "/**"))
