@@ -1,10 +1,13 @@
 """Writes on user accounts."""
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import STAFF_ROLES, Role, User
 from accounts.tasks import send_invitation
+from audit.services import audit_record
 from tenants.queue import delay_on_commit
 
 
@@ -19,6 +22,18 @@ def user_invite(*, email: str, role: Role, first_name: str = "", last_name: str 
         user = User.objects.create_user(email, None, role=role, first_name=first_name, last_name=last_name)
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
     delay_on_commit(send_invitation, user_id=user.pk)
+    return user
+
+
+def staff_invite(*, actor: User, email: str, role: Role, first_name: str = "", last_name: str = "") -> User:
+    """An administrator brings a colleague (or a partner's manager) into the commune's back-office."""
+    if role not in STAFF_ROLES:
+        raise ValidationError({"role": _("Ce rôle n'est pas un rôle d'agent.")})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
+    with transaction.atomic():
+        user = user_invite(email=email, role=role, first_name=first_name, last_name=last_name)
+        audit_record(actor=actor, action="accounts.invite", target=user, changes={"email": user.email, "role": role})
     return user
 
 

@@ -1,9 +1,17 @@
 from allauth.account.views import PasswordResetFromKeyView
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from accounts.services import user_activate
+from accounts.forms import StaffInvitationForm
+from accounts.models import Role
+from accounts.selectors import staff_members
+from accounts.services import staff_invite, user_activate
 
 
 class ActivationView(PasswordResetFromKeyView):
@@ -17,3 +25,22 @@ class ActivationView(PasswordResetFromKeyView):
         user_activate(user=self.reset_user)
         messages.success(self.request, _("Votre compte est activé : connectez-vous avec votre nouveau mot de passe."))
         return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """The commune's staff accounts, and invitations for new ones (administrators only)."""
+    if request.user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied
+    form = StaffInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = staff_invite(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
+            return redirect("team")
+    return render(request, "accounts/team.html", {"form": form, "members": staff_members()})

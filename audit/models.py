@@ -9,6 +9,7 @@ ACTION_LABELS = {
     "catalog.update": _("modification"),
     "catalog.delete": _("suppression"),
     "catalog.brackets": _("tranches de quotient"),
+    "accounts.invite": _("invitation"),
 }
 
 

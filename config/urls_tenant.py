@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as account_views
 from tenants.views import healthz
 from theming import views as theming_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("gestion/catalogue/", include("catalog.urls")),
+    path("gestion/equipe/", account_views.team, name="team"),
     path("api/v1/catalog/", include("catalog.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

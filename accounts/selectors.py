@@ -1,0 +1,7 @@
+from django.db.models import QuerySet
+
+from accounts.models import STAFF_ROLES, User
+
+
+def staff_members() -> QuerySet[User]:
+    return User.objects.filter(role__in=STAFF_ROLES).order_by("last_name", "first_name", "email")
