@@ -358,11 +358,17 @@ class CutoffRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        at = f" {_('avant')} {self.time_of_day:%H:%M}" if self.time_of_day else ""
+        delay = f"{self.amount} {self.get_unit_display()}"
+        if self.time_of_day:
+            delay = _("%(delay)s avant %(time)s") % {"delay": delay, "time": f"{self.time_of_day:%H:%M}"}
         late = self.get_late_policy_display().lower()
         if self.late_amount:
             late = f"{late} ({self.late_amount} €)"
-        return f"{self.get_direction_display()} : {self.amount} {self.get_unit_display()}{at} ; {_('ensuite')} {late}"
+        return _("%(direction)s : %(delay)s ; ensuite %(late)s") % {
+            "direction": self.get_direction_display(),
+            "delay": delay,
+            "late": late,
+        }
 
     def clean(self) -> None:
         errors = {}

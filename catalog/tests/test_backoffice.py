@@ -383,3 +383,15 @@ def test_the_service_page_shows_the_history_of_its_rules(admin_client, administr
 
     assert f"{administrator.email} — suppression" in page and f"{administrator.email} — création" in page
     assert not wednesdays.cutoff_rules.exists()
+
+
+def test_the_back_office_speaks_english_when_chosen(admin_client, wednesdays):
+    CutoffRuleFactory(service=wednesdays, amount=5, unit=CutoffRule.Unit.WORKING_DAYS)
+    admin_client.post("/langue/", {"language": "en", "next": "/"})
+
+    page = admin_client.get(f"{BASE}/prestations/{wednesdays.pk}/", {"day": "2026-10-14"}).content.decode()
+
+    assert (
+        "With these rules, booking for Wednesday 14 October 2026 closes on Wednesday 7 October 2026 at 23:59." in page
+    )
+    assert "Notice periods" in page and "Délais de prévenance" not in page
