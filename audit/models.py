@@ -9,6 +9,7 @@ ACTION_LABELS = {
     "catalog.update": _("modification"),
     "catalog.delete": _("suppression"),
     "catalog.brackets": _("tranches de quotient"),
+    "catalog.replace": _("catalogue remplacé"),
     "accounts.invite": _("invitation"),
 }
 

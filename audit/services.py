@@ -24,6 +24,18 @@ def audit_record(
     )
 
 
+def audit_record_event(*, actor_email: str, action: str, label: str, changes: dict | None = None) -> AuditEntry:
+    """An action on no single record (a whole catalogue replaced), possibly by an operator from outside the commune."""
+    return AuditEntry.objects.create(
+        actor_email=actor_email,
+        action=action,
+        target_type="",
+        target_id="",
+        target_label=label[:200],
+        changes={name: _printable(value) for name, value in (changes or {}).items()},
+    )
+
+
 def _printable(value: object) -> object:
     if value is None or isinstance(value, bool | int | str):
         return value

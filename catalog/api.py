@@ -43,9 +43,11 @@ class CatalogViewSet(viewsets.ModelViewSet):
 
 def model_serializer(model_class: type) -> type[serializers.ModelSerializer]:
     """A plain all-fields serializer, for the catalogue tables the API exposes as they are."""
-    # Who manages a site is set in the back-office, where the staff accounts are listed.
-    read_only = [field.name for field in model_class._meta.many_to_many]
-    meta = type("Meta", (), {"model": model_class, "fields": "__all__", "read_only_fields": read_only})
+    # Who manages a site is the back-office's business, and not for parents to read.
+    hidden = [field.name for field in model_class._meta.many_to_many]
+    meta = type(
+        "Meta", (), {"model": model_class, "exclude": hidden} if hidden else {"model": model_class, "fields": "__all__"}
+    )
     return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
@@ -78,8 +80,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.Service
-        fields = "__all__"
-        read_only_fields = ["managers"]
+        exclude = ["managers"]
 
 
 class DayDecisionSerializer(serializers.Serializer):
@@ -194,3 +195,27 @@ class TariffViewSet(CatalogViewSet):
 class TariffBracketViewSet(CatalogViewSet):
     queryset = models.TariffBracket.objects.all()
     serializer_class = TariffBracketSerializer
+
+    def perform_create(self, serializer):
+        self._check_with_siblings(serializer)
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self._check_with_siblings(serializer)
+        super().perform_update(serializer)
+
+    def _check_with_siblings(self, serializer) -> None:
+        """A bracket is valid only together with the other brackets of its tariff."""
+        data = serializer.validated_data
+        tariff = data.get("tariff") or serializer.instance.tariff
+        others = tariff.brackets.exclude(pk=getattr(serializer.instance, "pk", None))
+        merged = {
+            **(
+                {}
+                if serializer.instance is None
+                else {"qf_min": serializer.instance.qf_min, "qf_max": serializer.instance.qf_max}
+            ),
+            **data,
+        }
+        candidate = models.TariffBracket(qf_min=merged.get("qf_min", 0), qf_max=merged.get("qf_max"), price=0)
+        models.brackets_check([*others, candidate])

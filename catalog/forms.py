@@ -24,6 +24,10 @@ def html5_formfield(db_field: db_models.Field, **kwargs) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
+class PreviewForm(forms.Form):
+    day = forms.DateField(label=_("Jour à vérifier"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class CatalogForm(forms.ModelForm):
     """A catalogue form; rows that belong to a service get it from the view, not from the page."""
 

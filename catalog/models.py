@@ -377,7 +377,7 @@ class CutoffRule(models.Model):
         surcharged = self.late_policy in (self.LatePolicy.FIXED_PRICE, self.LatePolicy.PRICE_PLUS)
         if surcharged and not self.late_amount:
             errors["late_amount"] = _("Indiquez le montant de la majoration.")
-        if not surcharged and self.late_amount:
+        if self.late_policy and not surcharged and self.late_amount:
             errors["late_amount"] = _("Ce choix n'a pas de majoration : laissez 0.")
         if self.late_policy == self.LatePolicy.BILLED and self.direction == self.Direction.BOOKING:
             errors["late_policy"] = _("« Acceptée mais facturée » ne vaut que pour une annulation.")
@@ -447,17 +447,24 @@ class TariffBracket(models.Model):
 
 
 def brackets_check(brackets: list[TariffBracket]) -> None:
-    """QF brackets must follow each other without overlapping; only the last one may be open-ended."""
+    """QF brackets follow each other from 0, without gap or overlap; only the last one may be open-ended."""
     ordered = sorted(brackets, key=lambda b: b.qf_min)
+    for bracket in ordered:
+        if bracket.qf_max is not None and bracket.qf_max < bracket.qf_min:
+            raise ValidationError(_("La tranche %(a)s finit avant de commencer.") % {"a": _bracket_label(bracket)})
+    if ordered and ordered[0].qf_min != 0:
+        raise ValidationError(_("La première tranche commence à un QF de 0."))
     for lower, upper in itertools.pairwise(ordered):
         if lower.qf_max is None or upper.qf_min <= lower.qf_max:
             raise ValidationError(
                 _("Les tranches %(a)s et %(b)s se chevauchent.")
                 % {"a": _bracket_label(lower), "b": _bracket_label(upper)}
             )
-    for bracket in ordered:
-        if bracket.qf_max is not None and bracket.qf_max < bracket.qf_min:
-            raise ValidationError(_("La tranche %(a)s finit avant de commencer.") % {"a": _bracket_label(bracket)})
+        if upper.qf_min != lower.qf_max + 1:
+            raise ValidationError(
+                _("Il manque les QF entre les tranches %(a)s et %(b)s.")
+                % {"a": _bracket_label(lower), "b": _bracket_label(upper)}
+            )
 
 
 def _bracket_label(bracket: TariffBracket) -> str:

@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 from catalog import calendar, engine
 from catalog.engine import CatalogSnapshot
 from catalog.models import CalendarException, CutoffRule, Service
+from catalog.selectors import catalog_snapshot
 
 LOOKAHEAD_DAYS = 60
+# The default day to preview: a week ahead, where notice periods usually bite.
+PREVIEW_AFTER = timedelta(days=7)
 
 
 def deadline_sentence(snapshot: CatalogSnapshot, rule: CutoffRule, day: date) -> str:
@@ -47,12 +50,27 @@ def long_date(day: date | datetime) -> str:
     return formats.date_format(day, "l j F Y")
 
 
-def next_open_day(snapshot: CatalogSnapshot, service: Service, after: date) -> date | None:
-    for offset in range(1, LOOKAHEAD_DAYS + 1):
-        day = after + timedelta(days=offset)
+def default_preview_day(service: Service, today: date) -> date | None:
+    """The first day the service runs, a week from now or later (within two months)."""
+    start = today + PREVIEW_AFTER
+    snapshot = catalog_snapshot(services=[service], start=start, end=start + timedelta(days=LOOKAHEAD_DAYS))
+    for offset in range(LOOKAHEAD_DAYS + 1):
+        day = start + timedelta(days=offset)
         if engine.is_open(snapshot, service, day):
             return day
     return None
+
+
+def deadline_preview(service: Service, day: date, rules: list[CutoffRule]) -> list[str]:
+    """What the rules mean for `day`, in sentences (the service's saved rules, or rules being edited)."""
+    snapshot = catalog_snapshot(services=[service], start=day, end=day)
+    if not engine.is_open(snapshot, service, day):
+        closed = _("Le service n'a pas lieu le %(day)s.") % {"day": long_date(day)}
+        note = closed_day_note(snapshot, service, day)
+        return [f"{closed} ({note})" if note else closed]
+    if not rules:
+        return [_("Sans délai : les changements sont possibles jusqu'au jour même.")]
+    return [deadline_sentence(snapshot, rule, day) for rule in rules]
 
 
 def closed_day_note(snapshot: CatalogSnapshot, service: Service, day: date) -> str:

@@ -3,12 +3,13 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_record
-from catalog.models import Tariff, TariffBracket, brackets_check
+from audit.services import audit_record, audit_record_event
+from catalog.models import Service, Tariff, TariffBracket, brackets_check
+from catalog.transfer import catalog_import
 
 
 def catalog_entry_save(
@@ -20,10 +21,18 @@ def catalog_entry_save(
 ) -> models.Model:
     """Create or update a catalogue row (a site, a service, a rule…), and its many-to-many `related` sets."""
     created = entry.pk is None
-    entry.full_clean()
     changed = list(changed_fields)
     with transaction.atomic():
-        entry.save()
+        _lock_service_of(entry)
+        entry.full_clean()
+        columns = {f.name for f in entry._meta.concrete_fields} & set(changed)
+        try:
+            # An update writes only what the page changed: two people editing other fields do not clash.
+            entry.save(update_fields=None if created else columns or None)
+        except IntegrityError as exc:
+            raise ValidationError(
+                _("Un autre enregistrement identique vient d'être créé : rechargez la page.")
+            ) from exc
         for name, values in (related or {}).items():
             getattr(entry, name).set(values)
         audit_record(
@@ -34,6 +43,13 @@ def catalog_entry_save(
             context=getattr(entry, "service", None),
         )
     return entry
+
+
+def _lock_service_of(entry: models.Model) -> None:
+    """Rules of one service are checked against each other (overlaps): check them one writer at a time."""
+    service_id = getattr(entry, "service_id", None) or (entry.pk if isinstance(entry, Service) else None)
+    if service_id is not None:
+        Service.objects.select_for_update().filter(pk=service_id).first()
 
 
 def catalog_entry_delete(*, actor: User, entry: models.Model) -> None:
@@ -50,6 +66,8 @@ def catalog_entry_delete(*, actor: User, entry: models.Model) -> None:
 
 def tariff_save(*, actor: User, tariff: Tariff, brackets: list[TariffBracket], changed_fields: Iterable[str]) -> Tariff:
     """Save a tariff with its whole set of QF brackets, which replaces the previous one."""
+    if not brackets and tariff.unknown_qf_price is None:
+        raise ValidationError(_("Indiquez au moins une tranche de quotient, ou un prix sans quotient connu."))
     brackets_check(brackets)
     for bracket in brackets:
         bracket.full_clean(exclude=["tariff"])
@@ -67,6 +85,14 @@ def tariff_save(*, actor: User, tariff: Tariff, brackets: list[TariffBracket], c
             context=tariff.service,
         )
     return tariff
+
+
+def catalog_replace(*, document: object, actor_email: str) -> dict[str, int]:
+    """Replace the current commune's whole catalogue (all or nothing), and journal it."""
+    with transaction.atomic():
+        counts = catalog_import(document)
+        audit_record_event(actor_email=actor_email, action="catalog.replace", label=_("Catalogue"), changes=counts)
+    return counts
 
 
 def _value(entry: models.Model, name: str, related: dict | None) -> object:

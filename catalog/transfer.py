@@ -119,6 +119,11 @@ def catalog_import(document: Any) -> dict[str, int]:
         )
     builder = _Builder()
     with transaction.atomic():
+        # Who manages what is not in the file (accounts differ between communes): keep it by name.
+        managers = {
+            model: {row.name: list(row.managers.all()) for row in model.objects.prefetch_related("managers")}
+            for model in (Site, Service)
+        }
         for model in (CalendarException, Service, Site, SchoolYear):
             model.objects.all().delete()
         sites = {s["name"]: builder.create(Site, s, f"sites[{i}]") for i, s in enumerate(_list(document, "sites"))}
@@ -147,6 +152,10 @@ def catalog_import(document: Any) -> dict[str, int]:
             builder.create(CalendarException, data, f"calendar_exceptions[{i}]", service=services.get(service_name))
         if builder.errors:
             raise CatalogImportError(builder.errors)  # leaving the block rolls everything back
+        for model, created in ((Site, sites), (Service, services)):
+            for name, row in created.items():
+                if row is not None and managers[model].get(name):
+                    row.managers.set(managers[model][name])
     return builder.counts
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role
 from audit.selectors import entries_for
-from catalog import engine, models, previews
 from catalog import forms as catalog_forms
+from catalog import models, previews
 from catalog.days import service_days
 from catalog.selectors import catalog_snapshot, get_service_for, services_for, services_with_rules
 from catalog.services import catalog_entry_delete, catalog_entry_save, tariff_save
@@ -95,43 +94,22 @@ def catalog_home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @catalog_staff_required
 def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
-    service = get_service_for(actor=request.user, pk=service_id)
-    service = services_with_rules().get(pk=service.pk)
-    today = timezone.localdate()
-    snapshot = catalog_snapshot(services=[service], start=today, end=today + timedelta(days=previews.LOOKAHEAD_DAYS))
-    preview_form = PreviewForm(request.GET or None)
-    day = preview_form.cleaned_data["day"] if preview_form.is_valid() else None
-    day = day or previews.next_open_day(snapshot, service, today + timedelta(days=7))
+    service = services_with_rules().get(pk=get_service_for(actor=request.user, pk=service_id).pk)
+    preview_form = catalog_forms.PreviewForm(request.GET or None)
+    if preview_form.is_valid():
+        day = preview_form.cleaned_data["day"]
+    else:
+        day = previews.default_preview_day(service, timezone.localdate())
     context = {
         "service": service,
-        "weekdays_label": ", ".join(str(WEEKDAYS[day]) for day in service.weekdays),
+        "weekdays_label": ", ".join(str(WEEKDAYS[weekday]) for weekday in service.weekdays),
         "sections": [(s, s.rows(service)) for s in SECTIONS.values() if s.per_service],
         "preview_form": preview_form,
-        **_preview(service, day),
+        "preview_day": day,
+        "preview": previews.deadline_preview(service, day, list(service.cutoff_rules.all())) if day else [],
         "journal": entries_for(record=service),
     }
     return render(request, "catalog/backoffice/service_detail.html", context)
-
-
-class PreviewForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("Jour à vérifier"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-def _preview(service: models.Service, day: date | None, rules: list | None = None) -> dict:
-    if day is None:
-        return {"preview_day": None, "preview": []}
-    snapshot = catalog_snapshot(services=[service], start=day, end=day)
-    if rules is None:
-        rules = list(service.cutoff_rules.all())
-    if not engine.is_open(snapshot, service, day):
-        note = previews.closed_day_note(snapshot, service, day)
-        closed = _("Le service n'a pas lieu le %(day)s.") % {"day": previews.long_date(day)}
-        return {"preview_day": day, "preview": [f"{closed} ({note})" if note else closed]}
-    sentences = [previews.deadline_sentence(snapshot, rule, day) for rule in rules]
-    return {
-        "preview_day": day,
-        "preview": sentences or [_("Sans délai : les changements sont possibles jusqu'au jour même.")],
-    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -165,7 +143,7 @@ def entry_edit(
     preview = {}
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST and isinstance(entry, models.CutoffRule):
-            preview = _preview(service, _preview_day(service, request), rules=[form.instance])
+            preview = _rule_preview(service, form.instance, request.POST.get("preview_day"))
         elif _save(request, form):
             messages.success(request, _("« %(entry)s » est enregistré.") % {"entry": form.instance})
             return redirect(_back_url(service))
@@ -235,7 +213,7 @@ def service_calendar(request: HttpRequest, service_id: int) -> HttpResponse:
     last = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
     snapshot = catalog_snapshot(services=[service], start=month, end=last)
     days = service_days(service=service, start=month, end=last, now=timezone.now(), snapshot=snapshot)
-    cells = [None] * month.weekday() + [
+    cells: list = [None] * month.weekday() + [
         (
             day,
             None if day.open else previews.closed_day_note(snapshot, service, day.date),
@@ -243,6 +221,7 @@ def service_calendar(request: HttpRequest, service_id: int) -> HttpResponse:
         )
         for day in days
     ]
+    cells += [None] * (-len(cells) % 7)  # a full last week
     context = {
         "service": service,
         "month": month,
@@ -257,9 +236,12 @@ def service_calendar(request: HttpRequest, service_id: int) -> HttpResponse:
 
 def _month(value: str | None) -> date:
     try:
-        return date.fromisoformat(f"{value}-01")
+        month = date.fromisoformat(f"{value}-01")
     except (TypeError, ValueError):
+        month = None
+    if month is None or not 2000 <= month.year <= 2100:
         return timezone.localdate().replace(day=1)
+    return month
 
 
 def _section_and_service(
@@ -300,13 +282,13 @@ def _confirm_delete(request: HttpRequest, entry: Model, back: str) -> HttpRespon
     return render(request, "catalog/backoffice/confirm_delete.html", {"entry": entry, "back": back})
 
 
-def _preview_day(service: models.Service, request: HttpRequest) -> date | None:
-    form = PreviewForm({"day": request.POST.get("preview_day")})
-    if form.is_valid():
-        return form.cleaned_data["day"]
-    today = timezone.localdate()
-    snapshot = catalog_snapshot(services=[service], start=today, end=today + timedelta(days=previews.LOOKAHEAD_DAYS))
-    return previews.next_open_day(snapshot, service, today + timedelta(days=7))
+def _rule_preview(service: models.Service, rule: models.CutoffRule, typed_day: str | None) -> dict:
+    form = catalog_forms.PreviewForm({"day": typed_day})
+    day = form.cleaned_data["day"] if form.is_valid() else previews.default_preview_day(service, timezone.localdate())
+    sentences = previews.deadline_preview(service, day, [rule]) if day else []
+    if typed_day and not form.is_valid():
+        sentences.insert(0, _("Date à vérifier illisible : voici le prochain jour d'ouverture."))
+    return {"preview_day": day, "preview": sentences}
 
 
 def _back_url(service: models.Service | None) -> str:

@@ -15,6 +15,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from accounts.models import Role
 from accounts.services import user_invite
 from catalog import starters
+from catalog.services import catalog_replace
 from catalog.transfer import catalog_import
 from tenants.models import RESERVED_SLUGS, Commune, ContactRequest, Domain
 from tenants.schema_template import schema_create
@@ -123,6 +124,6 @@ def contact_request_create(*, name: str, organisation: str, email: str, phone: s
 def commune_catalog_replace(*, commune: Commune, document: object, actor_email: str) -> dict[str, int]:
     """Replace a commune's whole catalogue (all or nothing); raises CatalogImportError with every problem."""
     with schema_context(commune.schema_name):
-        counts = catalog_import(document)
+        counts = catalog_replace(document=document, actor_email=actor_email)
     logger.info("Catalogue of %s replaced by %s: %s", commune.schema_name, actor_email or "a command", counts)
     return counts

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from catalog.models import CutoffRule, Service
-from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory
+from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
 
 
 def api_client(host: str, role: Role | None = Role.PARENT) -> APIClient:
@@ -138,3 +138,30 @@ def test_days_today_counts_from_the_real_clock(wednesdays):
         f"/api/v1/catalog/services/{wednesdays.pk}/days", {"start": today, "end": today}
     )
     assert response.status_code == 200 and len(response.json()) == 1
+
+
+def test_bracket_writes_are_checked_against_their_tariff(wednesdays):
+    with schema_context("clisson"):
+        tariff = TariffFactory(service=wednesdays)
+        bracket(tariff, 0, 700, "3.00")
+    client = api_client("clisson.localhost", Role.ADMINISTRATOR)
+
+    overlapping = client.post(
+        "/api/v1/catalog/tariff-brackets/", {"tariff": tariff.pk, "qf_min": 500, "price": "4.00"}, format="json"
+    )
+    following = client.post(
+        "/api/v1/catalog/tariff-brackets/", {"tariff": tariff.pk, "qf_min": 701, "price": "4.00"}, format="json"
+    )
+
+    assert overlapping.status_code == 400
+    assert overlapping.json()["fields"]["non_field_errors"] == ["Les tranches 0–700 et 500–∞ se chevauchent."]
+    assert following.status_code == 201
+
+
+def test_parents_do_not_see_who_manages_a_service(wednesdays):
+    with schema_context("clisson"):
+        wednesdays.managers.add(UserFactory(role=Role.SERVICE_MANAGER))
+
+    body = api_client("clisson.localhost").get(f"/api/v1/catalog/services/{wednesdays.pk}/").json()
+
+    assert "managers" not in body and body["name"] == "ALSH mercredi"

@@ -395,3 +395,29 @@ def test_the_back_office_speaks_english_when_chosen(admin_client, wednesdays):
         "With these rules, booking for Wednesday 14 October 2026 closes on Wednesday 7 October 2026 at 23:59." in page
     )
     assert "Notice periods" in page and "Délais de prévenance" not in page
+
+
+def test_a_tariff_needs_a_price_and_brackets_without_gaps(admin_client, wednesdays):
+    url = f"{BASE}/prestations/{wednesdays.pk}/tarifs/nouveau/"
+    base = {"valid_from": "2026-09-01", "residence": "any", "tranches-TOTAL_FORMS": "2", "tranches-INITIAL_FORMS": "0"}
+    gap = {
+        "tranches-0-qf_min": "0",
+        "tranches-0-qf_max": "500",
+        "tranches-0-price": "3",
+        "tranches-1-qf_min": "900",
+        "tranches-1-price": "5",
+    }
+
+    empty = admin_client.post(url, base | {"tranches-0-qf_min": "0", "tranches-1-qf_min": "0"})
+    with_gap = admin_client.post(url, base | gap)
+
+    assert "Indiquez au moins une tranche de quotient, ou un prix sans quotient connu." in empty.content.decode()
+    assert "Il manque les QF entre les tranches 0–500 et 900–∞." in with_gap.content.decode()
+    assert not wednesdays.tariffs.exists()
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "2026-13", "n'importe"])
+def test_the_calendar_survives_any_month_in_the_address(admin_client, wednesdays, month):
+    response = admin_client.get(f"{BASE}/prestations/{wednesdays.pk}/calendrier/", {"mois": month})
+
+    assert response.status_code == 200

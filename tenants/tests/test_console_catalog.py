@@ -81,3 +81,22 @@ def test_import_needs_a_confirmation_and_one_source(operator_client, clisson):  
 def test_only_operators_reach_the_catalogue_console(platform_client, clisson):
     assert platform_client.get("/console/communes/clisson/catalogue/export/").status_code == 302
     assert platform_client.post("/console/communes/clisson/catalogue/", {"source": "gorges"}).status_code == 302
+
+
+def test_reimporting_keeps_who_manages_what_and_is_journaled(operator_client, clisson):  # noqa: F811
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+    from audit.models import AuditEntry
+
+    with schema_context("clisson"):
+        manager = UserFactory(role=Role.SERVICE_MANAGER)
+        ServiceFactory(name="Cantine de Clisson").managers.add(manager)
+    export = operator_client.get("/console/communes/clisson/catalogue/export/").content
+    upload = SimpleUploadedFile("catalogue.json", export, content_type="application/json")
+
+    operator_client.post("/console/communes/clisson/catalogue/", {"file": upload, "confirm": "on"})
+
+    with schema_context("clisson"):
+        assert list(Service.objects.get(name="Cantine de Clisson").managers.all()) == [manager]
+        entry = AuditEntry.objects.get(action="catalog.replace")
+        assert entry.actor is None and entry.actor_email.startswith("personne")

@@ -101,8 +101,10 @@ def portal(tmp_path_factory) -> Iterator[Portal]:
         _maintenance(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope: Playwright's sync API runs an event loop in this thread while it is open,
+    # and Django refuses database calls under a running loop (in the tests that follow).
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
