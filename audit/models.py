@@ -11,6 +11,8 @@ ACTION_LABELS = {
     "catalog.brackets": _("tranches de quotient"),
     "catalog.replace": _("catalogue remplacé"),
     "accounts.invite": _("invitation"),
+    "storage.review": _("examen d'un document"),
+    "storage.delete": _("suppression d'un document"),
 }
 
 
