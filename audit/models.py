@@ -12,6 +12,8 @@ ACTION_LABELS = {
     "catalog.replace": _("catalogue remplacé"),
     "accounts.invite": _("invitation"),
     "storage.review": _("examen d'un document"),
+    "families.decide": _("décision sur une demande"),
+    "families.email": _("changement d'adresse e-mail"),
     "storage.delete": _("suppression d'un document"),
 }
 

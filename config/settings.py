@@ -54,6 +54,7 @@ TENANT_APPS = [
     "audit",
     "theming",
     "catalog",
+    "families",
     "reservations",
     "invoicing",
     "storage",

@@ -1,0 +1,80 @@
+"""Reads on households, always through the actor: a parent reaches only their own household."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, User
+from families.models import ChangeRequest, Child, Decision, Guardian, Household
+from storage.models import Document
+
+FAMILY_STAFF = frozenset({Role.ADMINISTRATOR, Role.SERVICE_MANAGER, Role.FINANCE})
+
+
+def household_key(household: Household) -> str:
+    """How storage names a household's documents."""
+    return f"families.household:{household.pk}"
+
+
+def child_key(child: Child) -> str:
+    return f"families.child:{child.pk}"
+
+
+def household_of(user: User) -> Household | None:
+    guardian = Guardian.objects.filter(user=user).select_related("household").first()
+    return guardian.household if guardian else None
+
+
+def get_child_for(*, user: User, pk: int) -> Child:
+    household = household_of(user)
+    child = Child.objects.filter(pk=pk, household=household).first() if household else None
+    if child is None:
+        raise Http404
+    return child
+
+
+def family_file(household: Household) -> Household:
+    """A household with everything the dashboard and the staff's family file show, in a few queries."""
+    return (
+        Household.objects.prefetch_related(
+            "guardians",
+            Prefetch("children", queryset=Child.objects.prefetch_related("pickup_persons")),
+            Prefetch("requests", queryset=ChangeRequest.objects.select_related("child", "proof")),
+        )
+        .filter(pk=household.pk)
+        .get()
+    )
+
+
+def documents_of_household(household: Household) -> QuerySet[Document]:
+    return Document.objects.filter(owner=household_key(household)).select_related("document_type")
+
+
+def pending_requests() -> QuerySet[ChangeRequest]:
+    return ChangeRequest.objects.filter(status=Decision.PENDING).select_related("household", "child", "proof")
+
+
+def validation_counts() -> dict[str, int]:
+    """What waits for the mairie, by kind of request, and documents to review (two queries)."""
+    by_kind = dict(pending_requests().order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    documents = Document.objects.filter(review=Document.Review.PENDING, owner__startswith="families.").count()
+    return {**{kind: by_kind.get(kind, 0) for kind in ChangeRequest.Kind.values}, "documents": documents}
+
+
+def get_request_for_staff(*, actor: User, pk: int) -> ChangeRequest:
+    if actor.role not in FAMILY_STAFF:
+        raise Http404
+    request = ChangeRequest.objects.select_related("household", "child", "proof").filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+def households_for_staff(*, search: str = "") -> QuerySet[Household]:
+    households = Household.objects.annotate(n_children=Count("children"))
+    if search:
+        households = households.filter(
+            Q(name__icontains=search)
+            | Q(guardians__last_name__icontains=search)
+            | Q(children__last_name__icontains=search)
+        ).distinct()
+    return households.order_by("name")

@@ -1,0 +1,218 @@
+"""Writes on households: what a family declares, and what the mairie decides."""
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.services import user_invite
+from audit.services import audit_record
+from families.models import ChangeRequest, Child, Decision, Guardian, Household, PickupPerson
+from families.selectors import household_key
+from families.tasks import send_decision_email
+from storage.models import DocumentType
+from storage.services import document_upload
+from tenants.queue import delay_on_commit
+
+
+@dataclass(frozen=True)
+class Address:
+    address: str
+    postcode: str
+    city: str
+    resident: bool
+
+
+@dataclass(frozen=True)
+class QfDeclaration:
+    qf: int
+    source: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+def household_create(
+    *, user: User, name: str, address: Address, first_name: str, last_name: str, phone: str
+) -> Household:
+    """A parent declares their household; the mairie validates it before any booking."""
+    if user.role != Role.PARENT or Guardian.objects.filter(user=user).exists():
+        raise ValidationError(_("Votre compte est déjà rattaché à un foyer."))
+    with transaction.atomic():
+        household = Household(name=name, address=address.address, postcode=address.postcode, city=address.city)
+        household.resident = False  # the mairie checks it
+        household.full_clean()
+        household.save()
+        guardian = Guardian(
+            household=household, user=user, first_name=first_name, last_name=last_name, phone=phone, email=user.email
+        )
+        guardian.full_clean()
+        guardian.save()
+        ChangeRequest.objects.create(
+            household=household, kind=ChangeRequest.Kind.HOUSEHOLD, payload=asdict(address), created_by=user
+        )
+    return household
+
+
+def child_add(*, user: User, household: Household, child: Child) -> Child:
+    child.household, child.status = household, Decision.PENDING
+    child.full_clean()
+    with transaction.atomic():
+        child.save()
+        ChangeRequest.objects.create(household=household, kind=ChangeRequest.Kind.CHILD, child=child, created_by=user)
+    return child
+
+
+def child_update(*, child: Child, fields: list[str]) -> Child:
+    """Health information and school are the family's to keep up to date; no validation needed."""
+    child.full_clean()
+    child.save(update_fields=fields or None)
+    return child
+
+
+def pickup_add(*, child: Child, name: str, phone: str, relationship: str) -> PickupPerson:
+    person = PickupPerson(child=child, name=name, phone=phone, relationship=relationship)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def pickup_remove(*, person: PickupPerson) -> None:
+    person.delete()
+
+
+def qf_change_request(
+    *, user: User, household: Household, declaration: QfDeclaration, proof: IO[bytes], proof_name: str
+) -> ChangeRequest:
+    """A new QF applies once the mairie has checked its proof."""
+    document_type, _created = DocumentType.objects.get_or_create(
+        name=_("Justificatif de quotient familial"), defaults={"validity_months": 12}
+    )
+    with transaction.atomic():
+        document = document_upload(
+            upload=proof,
+            client_name=proof_name,
+            owner=household_key(household),
+            uploaded_by=user,
+            document_type=document_type,
+        )
+        payload = {
+            **asdict(declaration),
+            "valid_from": _iso(declaration.valid_from),
+            "valid_to": _iso(declaration.valid_to),
+        }
+        return ChangeRequest.objects.create(
+            household=household, kind=ChangeRequest.Kind.QF, payload=payload, proof=document, created_by=user
+        )
+
+
+def address_change_request(*, user: User, household: Household, address: Address) -> ChangeRequest:
+    return ChangeRequest.objects.create(
+        household=household, kind=ChangeRequest.Kind.RESIDENCE, payload=asdict(address), created_by=user
+    )
+
+
+def request_decide(*, request: ChangeRequest, actor: User, accept: bool, reason: str = "") -> ChangeRequest:
+    """Validate or refuse a request: applied to the household at once, journaled, and e-mailed to the family."""
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif du refus : la famille le lira.")})
+    with transaction.atomic():
+        request = (
+            ChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("household", "child")
+            .get(pk=request.pk)
+        )
+        if request.status != Decision.PENDING:
+            raise ValidationError(_("Cette demande a déjà été traitée."))
+        request.status = Decision.VALIDATED if accept else Decision.REFUSED
+        request.reason = "" if accept else reason.strip()
+        request.decided, request.decided_by = timezone.now(), actor
+        request.save(update_fields=["status", "reason", "decided", "decided_by"])
+        _apply(request, accept)
+        audit_record(
+            actor=actor,
+            action="families.decide",
+            target=request,
+            changes={"status": request.status, "reason": request.reason},
+            context=request.household,
+        )
+        delay_on_commit(send_decision_email, request_id=request.pk)
+    return request
+
+
+def _apply(request: ChangeRequest, accept: bool) -> None:
+    household, payload, kind = request.household, request.payload, ChangeRequest.Kind
+    if request.kind == kind.HOUSEHOLD:
+        household.status = Decision.VALIDATED if accept else Decision.REFUSED
+        household.resident = accept and payload.get("resident", False)
+        household.save(update_fields=["status", "resident"])
+    elif request.kind == kind.CHILD:
+        request.child.status = Decision.VALIDATED if accept else Decision.REFUSED
+        request.child.save(update_fields=["status"])
+    elif accept and request.kind == kind.QF:
+        household.qf, household.qf_source = payload["qf"], payload["source"]
+        household.qf_valid_from = _date(payload.get("valid_from"))
+        household.qf_valid_to = _date(payload.get("valid_to"))
+        household.save(update_fields=["qf", "qf_source", "qf_valid_from", "qf_valid_to"])
+    elif accept and request.kind == kind.RESIDENCE:
+        for field in ("address", "postcode", "city", "resident"):
+            setattr(household, field, payload[field])
+        household.save(update_fields=["address", "postcode", "city", "resident"])
+
+
+def guardian_invite(*, household: Household, first_name: str, last_name: str, email: str, phone: str) -> Guardian:
+    """The first guardian invites the second, who gets their own account on the same household."""
+    if household.guardians.count() >= 2:
+        raise ValidationError(_("Un foyer compte au plus deux responsables légaux."))
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse : contactez la mairie.")})
+    with transaction.atomic():
+        user = user_invite(email=email, role=Role.PARENT, first_name=first_name, last_name=last_name)
+        guardian = Guardian(
+            household=household, user=user, first_name=first_name, last_name=last_name, phone=phone, email=user.email
+        )
+        guardian.full_clean()
+        guardian.save()
+    return guardian
+
+
+def guardian_update_contact(*, guardian: Guardian, first_name: str, last_name: str, phone: str) -> Guardian:
+    """A guardian keeps their contact details up to date; their e-mail address is changed only by staff."""
+    guardian.first_name, guardian.last_name, guardian.phone = first_name, last_name, phone
+    guardian.full_clean()
+    guardian.save(update_fields=["first_name", "last_name", "phone"])
+    return guardian
+
+
+def guardian_change_email(*, guardian: Guardian, actor: User, email: str) -> Guardian:
+    """Staff change a guardian's e-mail (and login); the change is journaled."""
+    if User.objects.filter(email__iexact=email).exclude(pk=guardian.user_id).exists():
+        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
+    previous = guardian.email
+    with transaction.atomic():
+        guardian.email = email.lower()
+        guardian.save(update_fields=["email"])
+        if guardian.user:
+            guardian.user.email = guardian.email
+            guardian.user.save(update_fields=["email"])
+            guardian.user.emailaddress_set.update(email=guardian.email, verified=True)
+        audit_record(
+            actor=actor,
+            action="families.email",
+            target=guardian,
+            changes={"from": previous, "to": guardian.email},
+            context=guardian.household,
+        )
+    return guardian
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
