@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
 
+from accounts.models import Role
 from accounts.tasks import send_email
 from tenants.queue import delay_on_commit
 
@@ -18,6 +19,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         if connection.schema_name == get_public_schema_name():
             return reverse("console:commune_list")
+        if request.user.role == Role.PARENT:
+            return reverse("families:dashboard")
         return super().get_login_redirect_url(request)
 
     def format_email_subject(self, subject: str) -> str:

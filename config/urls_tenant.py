@@ -18,6 +18,8 @@ urlpatterns = [
     path("gestion/catalogue/", include("catalog.urls")),
     path("gestion/equipe/", account_views.team, name="team"),
     path("documents/", include("storage.urls")),
+    path("famille/", include("families.urls")),
+    path("gestion/familles/", include("families.staff_urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

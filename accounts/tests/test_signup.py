@@ -28,7 +28,7 @@ def test_sign_up_confirm_the_email_then_log_in(clisson, django_capture_on_commit
 
     assert message.subject.startswith("[Clisson]")
     assert before_confirmation["Location"] == "/compte/confirm-email/"
-    assert after.status_code == 302 and after["Location"] == "/"
+    assert after.status_code == 302 and after["Location"] == "/famille/"  # a parent lands on their dashboard
     with schema_context("clisson"):
         assert User.objects.get(email="nouveau@example.test").role == Role.PARENT
     with schema_context("gorges"):

@@ -1,0 +1,120 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from families.models import Child, Household, PickupPerson
+from storage.models import DocumentType
+
+ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class HouseholdForm(forms.Form):
+    name = forms.CharField(label=_("Nom du foyer"), max_length=150, help_text=_("ex. Famille Martin"))
+    first_name = forms.CharField(label=_("Votre prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Votre nom"), max_length=100)
+    phone = forms.CharField(label=_("Votre téléphone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"}))
+    address = forms.CharField(label=_("Adresse"), max_length=250)
+    postcode = forms.RegexField(
+        label=_("Code postal"), regex=r"^\d{5}$", error_messages={"invalid": _("Un code postal a 5 chiffres.")}
+    )
+    city = forms.CharField(label=_("Commune"), max_length=100)
+    resident = forms.BooleanField(label=_("J'habite la commune"), required=False)
+
+
+class AddressForm(forms.Form):
+    address = HouseholdForm.base_fields["address"]
+    postcode = HouseholdForm.base_fields["postcode"]
+    city = HouseholdForm.base_fields["city"]
+    resident = HouseholdForm.base_fields["resident"]
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "school",
+            "school_class",
+            "allergies",
+            "has_pai",
+            "diet",
+            "health_notes",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "allergies": forms.Textarea(attrs={"rows": 2}),
+            "health_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PickupForm(forms.ModelForm):
+    class Meta:
+        model = PickupPerson
+        fields = ["name", "phone", "relationship"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
+
+
+class ContactForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Nom"), max_length=100)
+    phone = HouseholdForm.base_fields["phone"]
+
+
+class GuardianInviteForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Nom"), max_length=100)
+    email = forms.EmailField(label=_("Adresse e-mail"))
+    phone = HouseholdForm.base_fields["phone"]
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier (PDF, JPEG ou PNG)"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES})
+    )
+    document_type = forms.ModelChoiceField(
+        label=_("Type de document"), queryset=DocumentType.objects.all(), required=False
+    )
+    child = forms.ModelChoiceField(label=_("Concerne l'enfant"), queryset=Child.objects.none(), required=False)
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = household.children.all()
+
+
+class QfForm(forms.Form):
+    qf = forms.IntegerField(label=_("Quotient familial"), min_value=0, max_value=99999)
+    source = forms.ChoiceField(label=_("Source"), choices=Household.QfSource.choices)
+    valid_from = forms.DateField(label=_("Valable du"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    proof = forms.FileField(
+        label=_("Justificatif (attestation CAF/MSA ou avis d'imposition)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("valid_from") and data.get("valid_to") and data["valid_to"] < data["valid_from"]:
+            self.add_error("valid_to", _("La fin de validité doit suivre le début."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[("accept", _("Valider")), ("refuse", _("Refuser"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Motif du refus"), max_length=300, required=False, help_text=_("La famille le lira.")
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Indiquez le motif du refus : la famille le lira."))
+        return data
+
+
+class GuardianEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Nouvelle adresse e-mail"))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from families import staff_views
+
+app_name = "families_staff"
+urlpatterns = [
+    path("", staff_views.queue, name="queue"),
+    path("demandes/<int:request_id>/", staff_views.request_review, name="request"),
+    path("documents/<uuid:document_id>/", staff_views.document_decide, name="document"),
+    path("foyers/<int:household_id>/", staff_views.household_detail, name="household"),
+]

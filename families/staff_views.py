@@ -1,0 +1,112 @@
+"""The mairie's side: what waits for validation, one request or document at a time, and the family file."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from families import forms, services
+from families.models import Guardian, Household
+from families.selectors import (
+    FAMILY_STAFF,
+    documents_of_household,
+    family_file,
+    get_request_for_staff,
+    households_for_staff,
+    pending_requests,
+    validation_counts,
+)
+from storage.models import Document
+from storage.services import document_review
+
+
+def family_staff_required(view):
+    """Administrators, service managers and finance: animators never see QF or documents."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role not in FAMILY_STAFF:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@family_staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("demande", "")
+    requests = pending_requests()
+    if kind:
+        requests = requests.filter(kind=kind)
+    context = {
+        "counts": validation_counts(),
+        "requests": requests.order_by("created"),
+        "documents": Document.objects.filter(review=Document.Review.PENDING, owner__startswith="families.household:")
+        .select_related("document_type")
+        .order_by("uploaded_at"),
+        "households": households_for_staff(search=request.GET.get("recherche", "").strip())[:50],
+        "kind": kind,
+        "search": request.GET.get("recherche", ""),
+    }
+    return render(request, "families/staff/queue.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_staff_required
+def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
+    change = get_request_for_staff(actor=request.user, pk=request_id)
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.request_decide(
+                request=change, actor=request.user, accept=accept, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Décision enregistrée ; la famille est prévenue par e-mail."))
+            return redirect("families_staff:queue")
+    context = {"change": change, "form": form, "household": family_file(change.household)}
+    return render(request, "families/staff/request.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_staff_required
+def document_decide(request: HttpRequest, document_id) -> HttpResponse:
+    document = get_object_or_404(Document, pk=document_id, owner__startswith="families.household:")
+    household = get_object_or_404(Household, pk=document.owner.rsplit(":", 1)[1])
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        document_review(document=document, actor=request.user, accepted=accept, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Document examiné."))
+        return redirect("families_staff:queue")
+    return render(request, "families/staff/document.html", {"document": document, "household": household, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_staff_required
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = family_file(get_object_or_404(Household, pk=household_id))
+    email_form = forms.GuardianEmailForm(request.POST or None)
+    if request.method == "POST" and email_form.is_valid():
+        guardian = get_object_or_404(Guardian, pk=request.POST.get("guardian"), household=household)
+        try:
+            services.guardian_change_email(
+                guardian=guardian, actor=request.user, email=email_form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            email_form.add_error("email", exc.message_dict.get("email", exc.messages))
+        else:
+            messages.success(request, _("Adresse e-mail changée ; le changement est inscrit au journal."))
+            return redirect("families_staff:household", household_id=household.pk)
+    context = {"household": household, "documents": documents_of_household(household), "email_form": email_form}
+    return render(request, "families/staff/household.html", context)
