@@ -14,6 +14,8 @@ ACTION_LABELS = {
     "storage.review": _("examen d'un document"),
     "families.decide": _("décision sur une demande"),
     "families.email": _("changement d'adresse e-mail"),
+    "families.dossier": _("examen d'un dossier"),
+    "families.requirement": _("pièce du dossier"),
     "storage.delete": _("suppression d'un document"),
 }
 

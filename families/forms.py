@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from families.models import Child, Household, PickupPerson
+from families.models import Child, DossierRequirement, Household, PickupPerson
 from storage.models import DocumentType
 
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -118,3 +118,47 @@ class DecisionForm(forms.Form):
 
 class GuardianEmailForm(forms.Form):
     email = forms.EmailField(label=_("Nouvelle adresse e-mail"))
+
+
+class DossierForm(forms.Form):
+    """One field per piece of the dossier: a file, a yes/no authorisation, or an acceptance box."""
+
+    YES_NO = [("yes", _("Oui")), ("no", _("Non"))]
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(dossier.items.all())
+        for item in self.items:
+            requirement, name = item.requirement, f"item_{item.pk}"
+            if requirement.kind == DossierRequirement.Kind.DOCUMENT:
+                field = forms.FileField(required=False, widget=forms.FileInput(attrs={"accept": ACCEPTED_FILES}))
+            elif requirement.kind == DossierRequirement.Kind.AUTHORISATION:
+                field = forms.ChoiceField(choices=self.YES_NO, required=False, widget=forms.RadioSelect)
+                field.initial = None if item.answer is None else ("yes" if item.answer else "no")
+            else:
+                field = forms.BooleanField(required=False, initial=bool(item.answer))
+            field.label, field.help_text = requirement.label, requirement.help_text
+            self.fields[name] = field
+
+    def answers(self) -> dict[int, bool | None]:
+        result = {}
+        for item in self.items:
+            value = self.cleaned_data.get(f"item_{item.pk}")
+            if item.requirement.kind == DossierRequirement.Kind.AUTHORISATION:
+                result[item.pk] = None if value in ("", None) else value == "yes"
+            elif item.requirement.kind == DossierRequirement.Kind.ACCEPTANCE:
+                result[item.pk] = True if value else None
+        return result
+
+    def uploads(self) -> dict[int, tuple]:
+        return {
+            item.pk: (upload, upload.name)
+            for item in self.items
+            if (upload := self.cleaned_data.get(f"item_{item.pk}")) and hasattr(upload, "read")
+        }
+
+
+class DossierRequirementForm(forms.ModelForm):
+    class Meta:
+        model = DossierRequirement
+        fields = ["label", "kind", "document_type", "help_text", "position", "active"]

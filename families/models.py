@@ -144,3 +144,92 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.household}"
+
+
+class DossierRequirement(models.Model):
+    """A piece the commune asks for in every child's yearly dossier."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Document à fournir")
+        AUTHORISATION = "authorisation", _("Autorisation (oui ou non)")
+        ACCEPTANCE = "acceptance", _("Acceptation obligatoire")
+
+    label = models.CharField(_("intitulé"), max_length=150, unique=True)
+    kind = models.CharField(_("type"), max_length=13, choices=Kind.choices)
+    document_type = models.ForeignKey(
+        "storage.DocumentType",
+        verbose_name=_("type de document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    help_text = models.CharField(_("aide pour les familles"), max_length=250, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    active = models.BooleanField(_("demandé"), default=True)
+
+    class Meta:
+        verbose_name = _("pièce du dossier")
+        verbose_name_plural = _("pièces du dossier")
+        ordering = ["position", "label"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="document") | models.Q(document_type__isnull=False),
+                name="document_requirement_has_a_type",
+                violation_error_message=_("Choisissez le type de document demandé."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Dossier(models.Model):
+    """A child's administrative dossier for one school year; booking needs it validated."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("À compléter")
+        SUBMITTED = "submitted", _("Transmis")
+        VALIDATED = "validated", _("Validé")
+        REFUSED = "refused", _("À corriger")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="dossiers")
+    school_year = models.ForeignKey("catalog.SchoolYear", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted = models.DateTimeField(_("transmis le"), null=True, blank=True)
+    decided = models.DateTimeField(_("examiné le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier administratif")
+        verbose_name_plural = _("dossiers administratifs")
+        constraints = [models.UniqueConstraint(fields=["child", "school_year"], name="one_dossier_per_child_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.school_year}"
+
+
+class DossierItem(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="items")
+    requirement = models.ForeignKey(DossierRequirement, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey("storage.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answer = models.BooleanField(null=True, blank=True)
+    review = models.CharField(_("examen"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requirement__position", "requirement__label"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "requirement"], name="one_item_per_requirement"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.requirement)
+
+    @property
+    def filled(self) -> bool:
+        kind = DossierRequirement.Kind
+        if self.requirement.kind == kind.DOCUMENT:
+            return self.document_id is not None
+        if self.requirement.kind == kind.ACCEPTANCE:
+            return self.answer is True
+        return self.answer is not None

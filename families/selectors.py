@@ -1,10 +1,13 @@
 """Reads on households, always through the actor: a parent reaches only their own household."""
 
+from datetime import date
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
-from families.models import ChangeRequest, Child, Decision, Guardian, Household
+from catalog.models import SchoolYear
+from families.models import ChangeRequest, Child, Decision, Dossier, DossierItem, Guardian, Household
 from storage.models import Document
 
 FAMILY_STAFF = frozenset({Role.ADMINISTRATOR, Role.SERVICE_MANAGER, Role.FINANCE})
@@ -54,10 +57,12 @@ def pending_requests() -> QuerySet[ChangeRequest]:
 
 
 def validation_counts() -> dict[str, int]:
-    """What waits for the mairie, by kind of request, and documents to review (two queries)."""
+    """What waits for the mairie: requests by kind, documents and dossiers to review (three queries)."""
     by_kind = dict(pending_requests().order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     documents = Document.objects.filter(review=Document.Review.PENDING, owner__startswith="families.").count()
-    return {**{kind: by_kind.get(kind, 0) for kind in ChangeRequest.Kind.values}, "documents": documents}
+    dossiers = Dossier.objects.filter(status=Dossier.Status.SUBMITTED).count()
+    counts = {kind: by_kind.get(kind, 0) for kind in ChangeRequest.Kind.values}
+    return {**counts, "documents": documents, "dossiers": dossiers}
 
 
 def get_request_for_staff(*, actor: User, pk: int) -> ChangeRequest:
@@ -78,3 +83,31 @@ def households_for_staff(*, search: str = "") -> QuerySet[Household]:
             | Q(children__last_name__icontains=search)
         ).distinct()
     return households.order_by("name")
+
+
+def dossier_validated(*, child: Child, day: date) -> bool:
+    """Whether the child may be booked on `day`: their dossier for that school year is validated."""
+    return Dossier.objects.filter(
+        child=child, school_year__start__lte=day, school_year__end__gte=day, status=Dossier.Status.VALIDATED
+    ).exists()
+
+
+def open_school_years(today: date) -> QuerySet[SchoolYear]:
+    """The years a family may file a dossier for: the current one and those to come."""
+    return SchoolYear.objects.filter(end__gte=today).order_by("start")
+
+
+def dossier_with_items(dossier: Dossier) -> Dossier:
+    return (
+        Dossier.objects.select_related("child__household", "school_year")
+        .prefetch_related(Prefetch("items", queryset=DossierItem.objects.select_related("requirement", "document")))
+        .get(pk=dossier.pk)
+    )
+
+
+def dossiers_to_review() -> QuerySet[Dossier]:
+    return (
+        Dossier.objects.filter(status=Dossier.Status.SUBMITTED)
+        .select_related("child__household", "school_year")
+        .order_by("submitted")
+    )

@@ -12,11 +12,22 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.services import user_invite
 from audit.services import audit_record
-from families.models import ChangeRequest, Child, Decision, Guardian, Household, PickupPerson
-from families.selectors import household_key
-from families.tasks import send_decision_email
-from storage.models import DocumentType
-from storage.services import document_upload
+from catalog.models import SchoolYear
+from families.models import (
+    ChangeRequest,
+    Child,
+    Decision,
+    Dossier,
+    DossierItem,
+    DossierRequirement,
+    Guardian,
+    Household,
+    PickupPerson,
+)
+from families.selectors import child_key, household_key
+from families.tasks import send_decision_email, send_dossier_email
+from storage.models import Document, DocumentType
+from storage.services import document_review, document_upload
 from tenants.queue import delay_on_commit
 
 
@@ -216,3 +227,128 @@ def _iso(day: date | None) -> str | None:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def dossier_open(*, child: Child, school_year: SchoolYear) -> Dossier:
+    """The child's dossier for the year, with one item per piece asked; a renewal keeps what is still valid."""
+    with transaction.atomic():
+        dossier, created = Dossier.objects.get_or_create(child=child, school_year=school_year)
+        existing = set(dossier.items.values_list("requirement_id", flat=True))
+        missing = [r for r in DossierRequirement.objects.filter(active=True) if r.pk not in existing]
+        previous = _previous_items(child, school_year) if created else {}
+        DossierItem.objects.bulk_create(
+            [_renewed_item(dossier, requirement, previous.get(requirement.pk)) for requirement in missing]
+        )
+    return dossier
+
+
+def _previous_items(child: Child, school_year: SchoolYear) -> dict[int, DossierItem]:
+    last = (
+        Dossier.objects.filter(child=child, school_year__start__lt=school_year.start)
+        .order_by("-school_year__start")
+        .first()
+    )
+    return {item.requirement_id: item for item in last.items.select_related("document")} if last else {}
+
+
+def _renewed_item(dossier: Dossier, requirement: DossierRequirement, previous: DossierItem | None) -> DossierItem:
+    item = DossierItem(dossier=dossier, requirement=requirement)
+    if previous is None or requirement.kind == DossierRequirement.Kind.ACCEPTANCE:
+        return item  # the règlement intérieur is accepted again every year
+    document = previous.document
+    still_valid = document is not None and (
+        document.expires_on is None or document.expires_on > dossier.school_year.start
+    )
+    if requirement.kind == DossierRequirement.Kind.DOCUMENT and still_valid and previous.review == Decision.VALIDATED:
+        item.document, item.review = document, Decision.VALIDATED
+    elif requirement.kind == DossierRequirement.Kind.AUTHORISATION:
+        item.answer = previous.answer
+    return item
+
+
+def dossier_fill(
+    *, dossier: Dossier, user: User, answers: dict[int, bool | None], uploads: dict[int, tuple[IO[bytes], str]]
+) -> Dossier:
+    """Save what the family gave; a piece changed after a refusal goes back to the mairie's review."""
+    if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.REFUSED):
+        raise ValidationError(_("Ce dossier est en cours d'examen ou validé : il ne se modifie plus."))
+    items = {item.pk: item for item in dossier.items.select_related("requirement")}
+    household = dossier.child.household
+    with transaction.atomic():
+        for item_id, (upload, name) in uploads.items():
+            item = items[item_id]
+            item.document = document_upload(
+                upload=upload,
+                client_name=name,
+                owner=household_key(household),
+                uploaded_by=user,
+                document_type=item.requirement.document_type,
+                subject=child_key(dossier.child),
+            )
+            item.review, item.reason = Decision.PENDING, ""
+            item.save(update_fields=["document", "review", "reason"])
+        for item_id, answer in answers.items():
+            item = items[item_id]
+            if item.answer != answer:
+                item.answer, item.review, item.reason = answer, Decision.PENDING, ""
+                item.save(update_fields=["answer", "review", "reason"])
+    return dossier
+
+
+def dossier_submit(*, dossier: Dossier, user: User) -> Dossier:
+    missing = [str(item) for item in dossier.items.select_related("requirement") if not item.filled]
+    if missing:
+        raise ValidationError(_("Il manque : %(missing)s.") % {"missing": ", ".join(missing)})
+    if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.REFUSED):
+        raise ValidationError(_("Ce dossier est déjà transmis."))
+    dossier.status, dossier.submitted = Dossier.Status.SUBMITTED, timezone.now()
+    dossier.save(update_fields=["status", "submitted"])
+    return dossier
+
+
+def dossier_review(*, dossier: Dossier, actor: User, decisions: dict[int, tuple[bool, str]]) -> Dossier:
+    """The mairie accepts or refuses each piece; one refusal sends the dossier back to the family."""
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if dossier.status != Dossier.Status.SUBMITTED:
+            raise ValidationError(_("Ce dossier n'attend pas d'examen."))
+        for item in dossier.items.select_related("document"):
+            if item.pk not in decisions:
+                continue
+            accept, reason = decisions[item.pk]
+            if not accept and not reason.strip():
+                raise ValidationError(_("Indiquez le motif de chaque pièce refusée : la famille le lira."))
+            item.review = Decision.VALIDATED if accept else Decision.REFUSED
+            item.reason = "" if accept else reason.strip()
+            item.save(update_fields=["review", "reason"])
+            if item.document and item.document.review == Document.Review.PENDING:
+                document_review(document=item.document, actor=actor, accepted=accept, reason=item.reason)
+        reviews = set(dossier.items.values_list("review", flat=True))
+        if Decision.PENDING in reviews:
+            raise ValidationError(_("Chaque pièce doit être acceptée ou refusée."))
+        dossier.status = Dossier.Status.VALIDATED if reviews == {Decision.VALIDATED} else Dossier.Status.REFUSED
+        dossier.decided = timezone.now()
+        dossier.save(update_fields=["status", "decided"])
+        audit_record(
+            actor=actor,
+            action="families.dossier",
+            target=dossier,
+            changes={"status": dossier.status},
+            context=dossier.child.household,
+        )
+        delay_on_commit(send_dossier_email, dossier_id=dossier.pk)
+    return dossier
+
+
+def requirement_save(*, requirement: DossierRequirement, actor: User, changed: list[str]) -> DossierRequirement:
+    """New pieces appear in dossiers as they are opened; a piece no longer asked is kept for past dossiers."""
+    with transaction.atomic():
+        requirement.full_clean()
+        requirement.save()
+        audit_record(
+            actor=actor,
+            action="families.requirement",
+            target=requirement,
+            changes={f: getattr(requirement, f, None) for f in changed},
+        )
+    return requirement

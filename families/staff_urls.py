@@ -8,4 +8,7 @@ urlpatterns = [
     path("demandes/<int:request_id>/", staff_views.request_review, name="request"),
     path("documents/<uuid:document_id>/", staff_views.document_decide, name="document"),
     path("foyers/<int:household_id>/", staff_views.household_detail, name="household"),
+    path("dossiers/<int:dossier_id>/", staff_views.dossier_review, name="dossier"),
+    path("pieces/", staff_views.requirements, name="requirements"),
+    path("pieces/<int:requirement_id>/", staff_views.requirements, name="requirement"),
 ]

@@ -10,11 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.models import Role
 from families import forms, services
-from families.models import Guardian, Household
+from families.models import Dossier, DossierRequirement, Guardian, Household
 from families.selectors import (
     FAMILY_STAFF,
     documents_of_household,
+    dossier_with_items,
+    dossiers_to_review,
     family_file,
     get_request_for_staff,
     households_for_staff,
@@ -51,6 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "documents": Document.objects.filter(review=Document.Review.PENDING, owner__startswith="families.household:")
         .select_related("document_type")
         .order_by("uploaded_at"),
+        "dossiers": dossiers_to_review(),
         "households": households_for_staff(search=request.GET.get("recherche", "").strip())[:50],
         "kind": kind,
         "search": request.GET.get("recherche", ""),
@@ -110,3 +114,47 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             return redirect("families_staff:household", household_id=household.pk)
     context = {"household": household, "documents": documents_of_household(household), "email_form": email_form}
     return render(request, "families/staff/household.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_staff_required
+def dossier_review(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """One page: every piece of the dossier with its document, accepted or refused with a reason."""
+    dossier = dossier_with_items(get_object_or_404(Dossier, pk=dossier_id))
+    errors = []
+    if request.method == "POST":
+        decisions = {
+            item.pk: (request.POST.get(f"item_{item.pk}") == "accept", request.POST.get(f"reason_{item.pk}", ""))
+            for item in dossier.items.all()
+            if request.POST.get(f"item_{item.pk}") in ("accept", "refuse")
+        }
+        try:
+            services.dossier_review(dossier=dossier, actor=request.user, decisions=decisions)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Dossier examiné ; la famille est prévenue par e-mail."))
+            return redirect("families_staff:queue")
+    return render(
+        request, "families/staff/dossier.html", {"dossier": dossier, "errors": errors, "posted": request.POST}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_staff_required
+def requirements(request: HttpRequest, requirement_id: int | None = None) -> HttpResponse:
+    """The pieces every dossier asks for; administrators change them."""
+    if request.method == "POST" and request.user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied
+    instance = get_object_or_404(DossierRequirement, pk=requirement_id) if requirement_id else None
+    form = forms.DossierRequirementForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.requirement_save(requirement=form.save(commit=False), actor=request.user, changed=form.changed_data)
+        messages.success(request, _("Pièce du dossier enregistrée."))
+        return redirect("families_staff:requirements")
+    context = {
+        "form": form,
+        "requirements": DossierRequirement.objects.select_related("document_type"),
+        "editing": instance,
+    }
+    return render(request, "families/staff/requirements.html", context)

@@ -5,15 +5,25 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
 from families import forms, services
-from families.models import PickupPerson
-from families.selectors import documents_of_household, family_file, get_child_for, household_key, household_of
+from families.models import Dossier, PickupPerson
+from families.selectors import (
+    documents_of_household,
+    dossier_with_items,
+    family_file,
+    get_child_for,
+    household_key,
+    household_of,
+    open_school_years,
+)
 from storage.services import document_upload
 
 
@@ -105,8 +115,7 @@ def child_detail(request: HttpRequest, household, child_id: int) -> HttpResponse
         else:
             messages.success(request, _("Les informations de %(name)s sont à jour.") % {"name": child})
             return redirect("families:child", child_id=child.pk)
-    context = {"child": child, "form": form, "pickup_form": pickup_form}
-    return render(request, "families/child.html", context)
+    return render(request, "families/child.html", _child_context(child, form, pickup_form))
 
 
 @require_POST
@@ -119,7 +128,13 @@ def pickup_add(request: HttpRequest, household, child_id: int) -> HttpResponse:
         messages.success(request, _("Personne autorisée ajoutée."))
         return redirect("families:child", child_id=child.pk)
     form = forms.ChildForm(instance=child, prefix="child")
-    return render(request, "families/child.html", {"child": child, "form": form, "pickup_form": pickup_form})
+    return render(request, "families/child.html", _child_context(child, form, pickup_form))
+
+
+def _child_context(child, form, pickup_form) -> dict:
+    dossiers = {d.school_year_id: d for d in child.dossiers.all()}
+    years = [(year, dossiers.get(year.pk)) for year in open_school_years(timezone.localdate())]
+    return {"child": child, "form": form, "pickup_form": pickup_form, "years": years}
 
 
 @require_POST
@@ -223,3 +238,34 @@ def guardian_invite(request: HttpRequest, household) -> HttpResponse:
             messages.success(request, _("Invitation envoyée au second responsable légal."))
             return redirect("families:dashboard")
     return render(request, "families/form.html", {"form": form, "title": _("Inviter le second responsable légal")})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@parent_required
+def dossier(request: HttpRequest, household, child_id: int, year_id: int) -> HttpResponse:
+    """A child's dossier for a school year: started, filled piece by piece, then sent to the mairie."""
+    child = get_child_for(user=request.user, pk=child_id)
+    year = get_object_or_404(open_school_years(timezone.localdate()), pk=year_id)
+    existing = Dossier.objects.filter(child=child, school_year=year).first()
+    if request.method == "POST" and request.POST.get("action") == "open":
+        services.dossier_open(child=child, school_year=year)
+        return redirect("families:dossier", child_id=child.pk, year_id=year.pk)
+    if existing is None:
+        return render(request, "families/dossier.html", {"child": child, "year": year, "dossier": None})
+    current = dossier_with_items(services.dossier_open(child=child, school_year=year))
+    form = forms.DossierForm(request.POST or None, request.FILES or None, dossier=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.dossier_fill(
+                    dossier=current, user=request.user, answers=form.answers(), uploads=form.uploads()
+                )
+                if request.POST.get("action") == "submit":
+                    services.dossier_submit(dossier=current, user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            sent = request.POST.get("action") == "submit"
+            messages.success(request, _("Dossier transmis à la mairie.") if sent else _("Dossier enregistré."))
+            return redirect("families:dossier", child_id=child.pk, year_id=year.pk)
+    return render(request, "families/dossier.html", {"child": child, "year": year, "dossier": current, "form": form})
