@@ -117,6 +117,8 @@ CACHES = {
         # Every key starts with the schema name: no commune reads another's
         # cache entries (rate limits, sessions of allauth flows, ...).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
+        # Separates two deployments (or test runs) sharing one Redis.
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=""),
     }
 }
 

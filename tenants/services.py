@@ -17,6 +17,7 @@ from accounts.services import user_invite
 from catalog import starters
 from catalog.services import catalog_replace
 from catalog.transfer import catalog_import
+from families.starters import install_standard_dossier
 from tenants.models import RESERVED_SLUGS, Commune, ContactRequest, Domain
 from tenants.schema_template import schema_create
 from tenants.selectors import commune_subdomain
@@ -30,6 +31,7 @@ HOSTNAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 def _install_standard(commune: Commune) -> None:
     branding_update(welcome_text=_("Bienvenue sur le Portail Famille — %(name)s.") % {"name": commune.name})
     catalog_import(starters.standard())
+    install_standard_dossier()
 
 
 # The starting configuration a new commune gets, by template name.

@@ -24,6 +24,7 @@ from storage.tests.conftest import pdf_bytes, phone_photo
 
 @pytest.fixture
 def requirements(in_clisson):
+    DossierRequirement.objects.all().delete()  # the standard starter's pieces: this test sets its own
     vaccines = DocumentType.objects.create(name="Vaccinations", validity_months=None)
     insurance = DocumentType.objects.create(name="Assurance", validity_months=12)
     return {

@@ -6,12 +6,15 @@ the other tests' database. Celery runs eagerly inside the server and e-mails
 land as files, which tests read like a mailbox.
 """
 
+import email
+import email.policy
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +81,8 @@ def portal(tmp_path_factory) -> Iterator[Portal]:
         "CELERY_TASK_ALWAYS_EAGER": "1",
         "EMAIL_URL": f"filemail:///{mailbox}",
         "PLATFORM_URL_PORT": str(port),
+        # Rate-limit counters of an earlier run (same e-mail, same Redis) must not refuse this one's.
+        "CACHE_KEY_PREFIX": f"e2e-{uuid.uuid4().hex}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     _maintenance(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -133,6 +138,17 @@ def page(browser: Browser, request) -> Iterator[Page]:
         page.screenshot(path=shot, full_page=True)
         print(f"e2e failure at {page.url}; screenshot: {shot}")
     context.close()
+
+
+def read_mailbox(portal: Portal) -> list[tuple[str, str]]:
+    """Every e-mail the server sent, as (subject, body) in plain text."""
+    messages = []
+    for path in sorted(portal.mailbox.glob("*.log")):
+        for raw in path.read_bytes().split(b"-" * 79):
+            if raw.strip():
+                message = email.message_from_bytes(raw.strip(), policy=email.policy.default)
+                messages.append((str(message["Subject"]).strip(), message.get_content()))
+    return messages
 
 
 def log_in(page: Page, portal: Portal, slug: str, email: str, password: str = "demo-portail-famille") -> None:
