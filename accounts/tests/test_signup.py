@@ -27,6 +27,7 @@ def test_sign_up_confirm_the_email_then_log_in(clisson, django_capture_on_commit
     )
 
     assert message.subject.startswith("[Clisson]")
+    assert message.body.startswith("Bonjour,") and "Le Portail Famille de Clisson" in message.body
     assert before_confirmation["Location"] == "/compte/confirm-email/"
     assert after.status_code == 302 and after["Location"] == "/famille/"  # a parent lands on their dashboard
     with schema_context("clisson"):
