@@ -21,6 +21,7 @@ urlpatterns = [
     path("famille/", include("families.urls")),
     path("gestion/familles/", include("families.staff_urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),
+    path("api/v1/families/", include("families.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("healthz", healthz, name="healthz"),

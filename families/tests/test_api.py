@@ -1,0 +1,118 @@
+"""The families API, with a real client: a parent's own data only, staff decisions, one error shape."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import schema_context
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from conftest import CLISSON, GORGES
+from families.models import Decision
+from families.tests.factories import ChildFactory, family, parent_of
+from storage.tests.conftest import phone_photo
+
+API = "/api/v1/families"
+
+
+def client_for(user, host: str = CLISSON.host) -> APIClient:
+    client = APIClient(HTTP_HOST=host)
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def martin(in_clisson):
+    return family("Famille Martin")
+
+
+def test_a_parent_declares_the_household_then_adds_a_child_and_a_pickup(in_clisson):
+    client = client_for(UserFactory(role=Role.PARENT))
+    body = {
+        "name": "Famille Roux",
+        "address": "1 rue",
+        "postcode": "44190",
+        "city": "Clisson",
+        "resident": True,
+        "first_name": "Inès",
+        "last_name": "Roux",
+        "phone": "0600000001",
+    }
+
+    created = client.post(f"{API}/household", body, format="json")
+    child = client.post(
+        f"{API}/children", {"first_name": "Léa", "last_name": "Roux", "birth_date": "2019-03-02"}, format="json"
+    )
+    pickup = client.post(
+        f"{API}/children/{child.json()['id']}/pickups",
+        {"name": "Jo", "phone": "0611111111", "relationship": "grand-mère"},
+        format="json",
+    )
+    requests = client.get(f"{API}/requests").json()
+
+    assert created.status_code == 201 and created.json()["status"] == "pending"
+    assert child.status_code == 201 and child.json()["status"] == "pending"
+    assert pickup.status_code == 201
+    assert [r["kind"] for r in requests] == ["child", "household"]
+    assert client.get(f"{API}/children").json()[0]["pickup_persons"][0]["name"] == "Jo"
+
+
+def test_documents_are_uploaded_and_listed_and_hostile_ones_explained(martin):
+    client = client_for(parent_of(martin))
+
+    photo = client.post(f"{API}/documents", {"file": SimpleUploadedFile("IMG.JPG", phone_photo())}, format="multipart")
+    hostile = client.post(
+        f"{API}/documents", {"file": SimpleUploadedFile("a.pdf", b"<svg onload=alert(1)>")}, format="multipart"
+    )
+    listed = client.get(f"{API}/documents").json()
+
+    assert photo.status_code == 201 and photo.json()["content_type"] == "image/jpeg"
+    assert hostile.status_code == 400 and hostile.json()["code"] == "type"
+    assert "ni un PDF" in hostile.json()["message"]
+    assert [d["original_name"] for d in listed] == ["IMG.jpg"]
+    with schema_context(CLISSON.slug):
+        client.force_login(parent_of(martin))  # the download view is a page: it reads the session
+    assert client.get(listed[0]["download_url"]).status_code == 200
+
+
+def test_a_parent_cannot_reach_another_households_data(martin):
+    other = family("Famille Durand")
+    their_child = ChildFactory(household=other)
+    client = client_for(parent_of(martin))
+
+    assert client.get(f"{API}/children/{their_child.pk}").status_code == 404
+    assert client.patch(f"{API}/children/{their_child.pk}", {"allergies": "x"}, format="json").status_code == 404
+    assert client.post(f"{API}/children/{their_child.pk}/pickups", {}, format="json").status_code == 404
+    assert client.get(f"{API}/children").json() == []
+    assert client.get(f"{API}/staff/requests").status_code == 403
+
+
+def test_staff_decide_by_api_and_animators_cannot(martin):
+    request_id = martin.requests.get().pk
+    animator = client_for(UserFactory(role=Role.ANIMATOR))
+    agent = client_for(UserFactory(role=Role.ADMINISTRATOR))
+
+    assert animator.get(f"{API}/staff/requests").status_code == 403
+    no_reason = agent.post(f"{API}/staff/requests/{request_id}/decision", {"accept": False}, format="json")
+    decided = agent.post(f"{API}/staff/requests/{request_id}/decision", {"accept": True}, format="json")
+
+    assert no_reason.status_code == 400 and no_reason.json()["fields"]["reason"]
+    assert decided.status_code == 200 and decided.json()["status"] == Decision.VALIDATED
+
+
+def test_another_communes_account_is_unknown_here(martin, gorges):
+    with schema_context(GORGES.slug):
+        stranger = UserFactory(role=Role.ADMINISTRATOR)
+    client = APIClient(HTTP_HOST=CLISSON.host)
+    with schema_context(GORGES.slug):
+        client.force_login(stranger)  # a session of Gorges, replayed on Clisson
+
+    assert client.get(f"{API}/staff/requests").status_code in (401, 403)
+
+
+def test_the_openapi_schema_documents_the_families_api(in_clisson):
+    schema = APIClient(HTTP_HOST=CLISSON.host).get("/api/schema/").content.decode()
+
+    for path in ("/api/v1/families/household", "/api/v1/families/documents", "/api/v1/families/dossiers"):
+        assert path in schema
+    assert "/api/v1/families/staff/requests/{id}/decision" in schema
