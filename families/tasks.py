@@ -1,11 +1,16 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.db import connection
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.tasks import send_email
-from families.models import ChangeRequest, Dossier
+from families.models import ChangeRequest, Dossier, Household
+from storage.models import Document
 from tenants.models import Commune
+from tenants.queue import for_each_active_commune
 from tenants.selectors import portal_url
 
 
@@ -43,3 +48,41 @@ def send_dossier_email(*, dossier_id: int) -> None:
         subject = render_to_string("families/email/dossier_subject.txt", context).strip()
         body = render_to_string("families/email/dossier_message.txt", context)
     send_email(subject=f"[{commune.name}] {subject}", body=body, to=recipients)
+
+
+REMINDER_DAYS = 30
+
+
+@shared_task
+def remind_expiring_documents_everywhere() -> int:
+    """Daily: every active commune reminds its families of documents about to expire (suspended ones rest)."""
+    return for_each_active_commune(remind_expiring_documents)
+
+
+@shared_task
+def remind_expiring_documents() -> int:
+    """E-mail each household once about its documents expiring within 30 days, and remember it was done."""
+    today = timezone.localdate()
+    expiring = Document.objects.filter(
+        owner__startswith="families.household:",
+        review=Document.Review.ACCEPTED,
+        expires_on__range=(today, today + timedelta(days=REMINDER_DAYS)),
+        expiry_reminded_on__isnull=True,
+    ).select_related("document_type")
+    by_household: dict[str, list[Document]] = {}
+    for document in expiring:
+        by_household.setdefault(document.owner, []).append(document)
+    if not by_household:
+        return 0
+    commune = Commune.objects.get(schema_name=connection.schema_name)
+    households = Household.objects.in_bulk([int(owner.rsplit(":", 1)[1]) for owner in by_household])
+    for owner, documents in by_household.items():
+        household = households.get(int(owner.rsplit(":", 1)[1]))
+        recipients = [g.email for g in household.guardians.all() if g.user_id] if household else []
+        if recipients:
+            context = {"documents": documents, "commune": commune, "url": portal_url(commune, "/famille/documents/")}
+            with translation.override("fr"):
+                body = render_to_string("families/email/expiry_message.txt", context)
+            send_email(subject=f"[{commune.name}] {_('Documents bientôt expirés')}", body=body, to=recipients)
+        Document.objects.filter(pk__in=[d.pk for d in documents]).update(expiry_reminded_on=today)
+    return len(by_household)
