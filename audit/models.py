@@ -16,6 +16,8 @@ ACTION_LABELS = {
     "families.email": _("changement d'adresse e-mail"),
     "families.dossier": _("examen d'un dossier"),
     "families.requirement": _("pièce du dossier"),
+    "families.counter_start": _("début d'un passage au guichet"),
+    "families.counter": _("changement fait au guichet"),
     "storage.delete": _("suppression d'un document"),
 }
 

@@ -111,3 +111,14 @@ def dossiers_to_review() -> QuerySet[Dossier]:
         .select_related("child__household", "school_year")
         .order_by("submitted")
     )
+
+
+COUNTER_SESSION_KEY = "families_counter_household"
+
+
+def counter_household(request) -> Household | None:
+    """The household an agent is acting for at the counter, if any (kept in their session)."""
+    if request.user.role not in FAMILY_STAFF:
+        return None
+    household_id = request.session.get(COUNTER_SESSION_KEY)
+    return Household.objects.filter(pk=household_id).first() if household_id else None

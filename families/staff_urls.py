@@ -9,6 +9,8 @@ urlpatterns = [
     path("documents/<uuid:document_id>/", staff_views.document_decide, name="document"),
     path("foyers/<int:household_id>/", staff_views.household_detail, name="household"),
     path("dossiers/<int:dossier_id>/", staff_views.dossier_review, name="dossier"),
+    path("foyers/<int:household_id>/guichet/", staff_views.counter_start, name="counter_start"),
+    path("guichet/terminer/", staff_views.counter_stop, name="counter_stop"),
     path("pieces/", staff_views.requirements, name="requirements"),
     path("pieces/<int:requirement_id>/", staff_views.requirements, name="requirement"),
 ]

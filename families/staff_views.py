@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
+from audit.services import audit_record
 from families import forms, services
 from families.models import Dossier, DossierRequirement, Guardian, Household
 from families.selectors import (
+    COUNTER_SESSION_KEY,
     FAMILY_STAFF,
     documents_of_household,
     dossier_with_items,
@@ -158,3 +160,22 @@ def requirements(request: HttpRequest, requirement_id: int | None = None) -> Htt
         "editing": instance,
     }
     return render(request, "families/staff/requirements.html", context)
+
+
+@require_POST
+@family_staff_required
+def counter_start(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Act for a family at the counter: the family's pages, with every change journaled under the agent's name."""
+    household = get_object_or_404(Household, pk=household_id)
+    request.session[COUNTER_SESSION_KEY] = household.pk
+    audit_record(actor=request.user, action="families.counter_start", target=household)
+    return redirect("families:dashboard")
+
+
+@require_POST
+@family_staff_required
+def counter_stop(request: HttpRequest) -> HttpResponse:
+    household_id = request.session.pop(COUNTER_SESSION_KEY, None)
+    if household_id:
+        return redirect("families_staff:household", household_id=household_id)
+    return redirect("families_staff:queue")

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
+from audit.services import audit_record
 from families import forms, services
 from families.models import Dossier, PickupPerson
 from families.selectors import (
+    counter_household,
     documents_of_household,
     dossier_with_items,
     family_file,
@@ -28,17 +30,30 @@ from storage.services import document_upload
 
 
 def parent_required(view):
-    """A parent with a household; a parent without one is asked to declare it first."""
+    """A parent with a household (asked to declare it first), or an agent acting for one at the counter.
+
+    Everything an agent does at the counter is journaled with their name.
+    """
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != Role.PARENT:
+        acting_for = counter_household(request)
+        if acting_for is None and request.user.role != Role.PARENT:
             raise PermissionDenied
-        household = household_of(request.user)
+        household = acting_for or household_of(request.user)
         if household is None:
             return redirect("families:household_create")
-        return view(request, household, *args, **kwargs)
+        request.acting_for = acting_for
+        response = view(request, household, *args, **kwargs)
+        if acting_for is not None and request.method == "POST":
+            audit_record(
+                actor=request.user,
+                action="families.counter",
+                target=household,
+                changes={"page": request.path, "status": response.status_code},
+            )
+        return response
 
     return wrapper
 
@@ -210,7 +225,9 @@ def address_request(request: HttpRequest, household) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @parent_required
 def contact(request: HttpRequest, household) -> HttpResponse:
-    guardian = request.user.guardian
+    guardian = getattr(request.user, "guardian", None)
+    if guardian is None:  # an agent at the counter: a guardian's details are changed from the family file
+        raise PermissionDenied
     initial = {"first_name": guardian.first_name, "last_name": guardian.last_name, "phone": guardian.phone}
     form = forms.ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -187,3 +187,23 @@ def test_staff_change_a_guardians_email_and_it_is_journaled(martin):
     assert guardian.email == "nouvelle@example.test" and guardian.user.email == "nouvelle@example.test"
     page = agent.get(f"/gestion/familles/foyers/{martin.pk}/").content.decode()
     assert re.search(r"nouvelle@example\.test", page)
+
+
+def test_an_agent_acts_for_a_family_at_the_counter_and_it_is_journaled(martin):
+    from audit.models import AuditEntry
+
+    agent_user = UserFactory(role=Role.ADMINISTRATOR)
+    agent = signed_in(agent_user)
+
+    agent.post(f"/gestion/familles/foyers/{martin.pk}/guichet/")
+    dashboard = agent.get("/famille/").content.decode()
+    agent.post("/famille/enfants/ajouter/", {"first_name": "Noé", "last_name": "Martin", "birth_date": "2020-01-10"})
+    agent.post("/gestion/familles/guichet/terminer/")
+
+    assert "Vous agissez pour Famille Martin au guichet" in dashboard
+    assert Child.objects.get(first_name="Noé").household == martin
+    counter = AuditEntry.objects.filter(action="families.counter", actor=agent_user).get()
+    assert counter.changes == {"page": "/famille/enfants/ajouter/", "status": 302}
+    assert agent.get("/famille/").status_code == 403  # the counter session is over
+    animator = signed_in(UserFactory(role=Role.ANIMATOR))
+    assert animator.post(f"/gestion/familles/foyers/{martin.pk}/guichet/").status_code == 403
