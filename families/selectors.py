@@ -122,3 +122,14 @@ def counter_household(request) -> Household | None:
         return None
     household_id = request.session.get(COUNTER_SESSION_KEY)
     return Household.objects.filter(pk=household_id).first() if household_id else None
+
+
+def schools() -> list[str]:
+    """The schools families gave for their children, for the staff's filters."""
+    return list(Child.objects.exclude(school="").order_by("school").values_list("school", flat=True).distinct())
+
+
+def households_with_school(school: str) -> list[str]:
+    """Storage keys of the households with a child at `school`."""
+    ids = Child.objects.filter(school=school).values_list("household_id", flat=True).distinct()
+    return [f"families.household:{pk}" for pk in ids]

@@ -23,7 +23,9 @@ from families.selectors import (
     family_file,
     get_request_for_staff,
     households_for_staff,
+    households_with_school,
     pending_requests,
+    schools,
     validation_counts,
 )
 from storage.models import Document
@@ -46,19 +48,24 @@ def family_staff_required(view):
 @require_safe
 @family_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("demande", "")
-    requests = pending_requests()
+    kind, school = request.GET.get("demande", ""), request.GET.get("ecole", "")
+    requests, dossiers = pending_requests(), dossiers_to_review()
+    documents = Document.objects.filter(review=Document.Review.PENDING, owner__startswith="families.household:")
     if kind:
         requests = requests.filter(kind=kind)
+    if school:
+        requests = requests.filter(household__children__school=school).distinct()
+        dossiers = dossiers.filter(child__school=school)
+        documents = documents.filter(owner__in=households_with_school(school))
     context = {
         "counts": validation_counts(),
         "requests": requests.order_by("created"),
-        "documents": Document.objects.filter(review=Document.Review.PENDING, owner__startswith="families.household:")
-        .select_related("document_type")
-        .order_by("uploaded_at"),
-        "dossiers": dossiers_to_review(),
+        "documents": documents.select_related("document_type").order_by("uploaded_at"),
+        "dossiers": dossiers,
         "households": households_for_staff(search=request.GET.get("recherche", "").strip())[:50],
+        "schools": schools(),
         "kind": kind,
+        "school": school,
         "search": request.GET.get("recherche", ""),
     }
     return render(request, "families/staff/queue.html", context)

@@ -207,3 +207,16 @@ def test_an_agent_acts_for_a_family_at_the_counter_and_it_is_journaled(martin):
     assert agent.get("/famille/").status_code == 403  # the counter session is over
     animator = signed_in(UserFactory(role=Role.ANIMATOR))
     assert animator.post(f"/gestion/familles/foyers/{martin.pk}/guichet/").status_code == 403
+
+
+def test_the_queue_filters_by_school(martin):
+    durand = family("Famille Durand")
+    ChildFactory(household=martin, school="École Paul Éluard")
+    ChildFactory(household=durand, school="École du Val")
+    agent = signed_in(UserFactory(role=Role.ADMINISTRATOR))
+
+    page = agent.get("/gestion/familles/", {"ecole": "École du Val"}).content.decode()
+
+    requests = page.split('id="requests-title"')[1].split("</section>")[0]
+    assert "Famille Durand" in requests and "Famille Martin" not in requests
+    assert "<option selected>École du Val</option>" in page
