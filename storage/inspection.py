@@ -19,16 +19,19 @@ import filetype
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 EXTENSIONS = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 # A 50-megapixel photo is more than any phone takes; beyond, it is a decompression bomb.
 MAX_PIXELS = 50_000_000
-# Names in a PDF that make it run something or carry other files.
-PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|SubmitForm|ImportData)\b")
+# What makes a PDF run something or carry other files, looked for in every parsed object
+# (names are decoded by the parser: /J#61vaScript is /JavaScript; compressed object streams are opened).
+PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/XFA", "/RichMedia"})
+PDF_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute", "/GoToE"})
 ARCHIVES = {
     "application/zip",
     "application/gzip",
@@ -50,8 +53,10 @@ EXECUTABLES = {
 
 @dataclass(frozen=True)
 class InspectedFile:
-    name: str
+    name: str  # safe for disks and headers, with the real type's extension
+    original_name: str  # as the family named it, for display only
     content_type: str
+    content: bytes  # what is stored: the file itself, or the photo saved again without its metadata
     size: int
     sha256: str
 
@@ -65,13 +70,16 @@ def inspect_upload(upload: IO[bytes], client_name: str, max_bytes: int) -> Inspe
     _check_extension(client_name, content_type)
     if content_type == "application/pdf":
         _check_pdf(data)
+        content = data
     else:
-        _check_image(data)
+        content = _clean_image(data, content_type)
     return InspectedFile(
         name=safe_name(client_name, ALLOWED[content_type]),
+        original_name=_printable_name(client_name),
         content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
     )
 
 
@@ -114,17 +122,25 @@ def _check_extension(client_name: str, content_type: str) -> None:
         )
 
 
-def _check_image(data: bytes) -> None:
+def _clean_image(data: bytes, content_type: str) -> bytes:
+    """Decode the whole photo, then save it again: nothing after the image survives (polyglots),
+    nor its metadata (a phone's GPS position); the EXIF rotation is applied first so it still shows upright."""
     too_big = ValidationError(_("Cette image est trop grande (plus de 50 mégapixels)."), code="too_many_pixels")
+    image_format = "JPEG" if content_type == "image/jpeg" else "PNG"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(BytesIO(data)) as image:
+            with Image.open(BytesIO(data), formats=[image_format]) as image:
                 if image.width * image.height > MAX_PIXELS:
                     raise too_big
-                image.verify()
-            with Image.open(BytesIO(data)) as image:
-                image.load()  # verify() does not decode: a truncated photo only fails here
+                image.load()  # decodes everything: a truncated photo fails here
+                upright = ImageOps.exif_transpose(image)
+                output = BytesIO()
+                if image_format == "JPEG":
+                    upright.save(output, "JPEG", quality=90, optimize=True)
+                else:
+                    upright.save(output, "PNG", optimize=True)
+                return output.getvalue()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise too_big from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
@@ -132,11 +148,6 @@ def _check_image(data: bytes) -> None:
 
 
 def _check_pdf(data: bytes) -> None:
-    if PDF_ACTIVE_CONTENT.search(data):
-        raise ValidationError(
-            _("Ce PDF contient du code ou des fichiers joints : enregistrez-le en PDF simple (« imprimer en PDF »)."),
-            code="active_pdf",
-        )
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -145,8 +156,46 @@ def _check_pdf(data: bytes) -> None:
             )
         if len(reader.pages) == 0:
             raise ValidationError(_("Ce PDF n'a aucune page."), code="empty_pdf")
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        active = _has_active_content(reader)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValidationError(_("Ce PDF est abîmé ou incomplet."), code="corrupt") from exc
+    if active:
+        raise ValidationError(
+            _("Ce PDF contient du code ou des fichiers joints : enregistrez-le en PDF simple (« imprimer en PDF »)."),
+            code="active_pdf",
+        )
+
+
+def _has_active_content(reader: PdfReader) -> bool:
+    numbers = set(reader.xref_objStm) | {number for generation in reader.xref.values() for number in generation}
+    for number in numbers:
+        try:
+            obj = reader.get_object(number)
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # an object the parser cannot read is not one a viewer runs either
+        if _is_active(obj, depth=0):
+            return True
+    return False
+
+
+def _is_active(obj: object, depth: int) -> bool:
+    """Direct objects only: indirect ones are visited on their own by `_has_active_content`."""
+    if depth > 32:
+        return False
+    if isinstance(obj, DictionaryObject):
+        for key, value in obj.items():
+            if key in PDF_ACTIVE_KEYS or (key == "/S" and value in PDF_ACTIVE_ACTIONS):
+                return True
+            if not isinstance(value, IndirectObject) and _is_active(value, depth + 1):
+                return True
+    elif isinstance(obj, ArrayObject):
+        return any(not isinstance(value, IndirectObject) and _is_active(value, depth + 1) for value in obj)
+    return False
+
+
+def _printable_name(client_name: str) -> str:
+    base = re.split(r"[\\/]", client_name)[-1]
+    return re.sub(r"[\x00-\x1f\x7f]", "", base).strip()[:150] or "document"
 
 
 def safe_name(client_name: str, extension: str) -> str:

@@ -37,9 +37,8 @@ def document_upload(
     document_id = uuid.uuid4()
     # The key carries the commune: no two communes' files can ever share a name.
     key = f"{connection.schema_name}/documents/{document_id.hex}/{inspected.name}"
-    upload.seek(0)
     try:
-        stored_key = default_storage.save(key, ContentFile(upload.read(inspected.size)))
+        stored_key = default_storage.save(key, ContentFile(inspected.content))
     except Exception as exc:  # any storage back-end failure: the family must be told, nothing recorded
         logger.exception("Document storage failed for %s", connection.schema_name)
         raise ValidationError(
@@ -54,7 +53,7 @@ def document_upload(
                 subject=subject,
                 document_type=document_type,
                 file=stored_key,
-                original_name=inspected.name,
+                original_name=inspected.original_name,
                 size=inspected.size,
                 content_type=inspected.content_type,
                 sha256=inspected.sha256,

@@ -17,7 +17,9 @@ PRESIGNED_SECONDS = 60
 def document_download(request: HttpRequest, document_id: UUID) -> HttpResponse:
     """The only way to a document: the right to read is checked here, for every download."""
     document = get_document_for(actor=request.user, pk=document_id)
-    disposition = f'attachment; filename="{document.original_name}"'
+    # The stored name is sanitised (ASCII, no quotes): safe in a header, unlike what the family typed.
+    filename = document.file.name.rsplit("/", 1)[-1]
+    disposition = f'attachment; filename="{filename}"'
     storage = document.file.storage
     if isinstance(storage, S3Storage):
         url = storage.url(
@@ -30,7 +32,7 @@ def document_download(request: HttpRequest, document_id: UUID) -> HttpResponse:
         response = FileResponse(
             document.file.open("rb"),
             as_attachment=True,
-            filename=document.original_name,
+            filename=filename,
             content_type=document.content_type,
         )
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -69,7 +69,7 @@ def test_documents_are_uploaded_and_listed_and_hostile_ones_explained(martin):
     assert photo.status_code == 201 and photo.json()["content_type"] == "image/jpeg"
     assert hostile.status_code == 400 and hostile.json()["code"] == "type"
     assert "ni un PDF" in hostile.json()["message"]
-    assert [d["original_name"] for d in listed] == ["IMG.jpg"]
+    assert [d["original_name"] for d in listed] == ["IMG.JPG"]  # as the family named it
     with schema_context(CLISSON.slug):
         client.force_login(parent_of(martin))  # the download view is a page: it reads the session
     assert client.get(listed[0]["download_url"]).status_code == 200

@@ -92,7 +92,7 @@ def test_parent_uploads_a_phone_photo_and_a_pdf_and_downloads_them(parent, marti
 
     assert "ni un PDF, ni une photo JPEG ou PNG" in refused.content.decode()
     documents = Document.objects.filter(owner=f"families.household:{martin.pk}")
-    assert sorted(d.original_name for d in documents) == ["IMG_2041.jpg", "assurance.pdf"]
+    assert sorted(d.original_name for d in documents) == ["IMG_2041.JPG", "assurance.pdf"]
     download = parent.get(f"/documents/{documents.get(original_name='assurance.pdf').pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
 

@@ -1,10 +1,12 @@
 """Hostile and honest uploads: only real PDF, JPEG and PNG files pass, whatever their name claims."""
 
+import hashlib
 import io
 import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from PIL import Image
 
 from storage.inspection import inspect_upload, safe_name
 from storage.tests.conftest import image_bytes, pdf_bytes, phone_photo
@@ -23,13 +25,54 @@ def zip_bytes() -> bytes:
     return output.getvalue()
 
 
-def test_a_phone_photo_passes_with_its_type_read_from_the_content():
-    data = phone_photo()
-
-    inspected = inspect(data, "IMG_2041.JPG")
+def test_a_phone_photo_passes_upright_and_without_its_metadata():
+    inspected = inspect(phone_photo(), "IMG_2041.JPG")
 
     assert inspected.content_type == "image/jpeg" and inspected.name == "IMG_2041.jpg"
-    assert inspected.size == len(data) and len(inspected.sha256) == 64
+    assert inspected.original_name == "IMG_2041.JPG"
+    with Image.open(io.BytesIO(inspected.content)) as stored:
+        assert stored.size == (3024, 4032)  # the EXIF rotation applied
+        assert not stored.getexif()  # no maker, no GPS position
+    assert inspected.size == len(inspected.content)
+    assert inspected.sha256 == hashlib.sha256(inspected.content).hexdigest()
+
+
+def test_anything_hidden_after_a_photo_is_dropped():
+    polyglot = image_bytes("JPEG") + b"<html><script>alert(1)</script></html>" + zip_bytes()
+
+    inspected = inspect(polyglot, "photo.jpg")
+
+    assert b"<script>" not in inspected.content and b"PK\x03\x04" not in inspected.content
+
+
+def hand_written_pdf(catalog_extra: bytes = b"") -> bytes:
+    """A minimal PDF written by hand, as an attacker would, with a correct cross-reference table."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length 44 >>\nstream\nBT /F1 12 Tf (/JS /JavaScript /Launch) Tj ET\nendstream",
+    ]
+    output, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(output))
+        output += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(output)
+    output += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    output += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    output += b"trailer << /Root 1 0 R /Size %d >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(output)
+
+
+def test_a_script_behind_escaped_names_is_found():
+    escaped = hand_written_pdf(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>")
+
+    with pytest.raises(ValidationError, match="contient du code"):
+        inspect(escaped, "scan.pdf")
+
+
+def test_words_that_look_like_scripts_inside_the_text_are_not_scripts():
+    assert inspect(hand_written_pdf(), "scan.pdf").content_type == "application/pdf"
 
 
 @pytest.mark.parametrize(
