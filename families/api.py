@@ -148,9 +148,15 @@ class ChildListView(generics.ListCreateAPIView):
             raise _application_error(exc) from exc
 
 
+class ChildUpdateSerializer(ChildSerializer):
+    class Meta(ChildSerializer.Meta):
+        # A child's identity is corrected by the mairie, not by the family.
+        read_only_fields = ["status", "first_name", "last_name", "birth_date"]
+
+
 class ChildDetailView(generics.RetrieveUpdateAPIView):
     permission_classes = [IsParent]
-    serializer_class = ChildSerializer
+    serializer_class = ChildUpdateSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self) -> Child:
@@ -340,7 +346,9 @@ class StaffDocumentReviewView(APIView):
     def post(self, request: Request, pk: str) -> Response:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        document = get_object_or_404(Document, pk=pk, owner__startswith="families.household:")
+        document = get_object_or_404(
+            Document, pk=pk, owner__startswith="families.household:", review=Document.Review.PENDING
+        )
         try:
             document = document_review(
                 document=document,

@@ -48,6 +48,15 @@ class ChildForm(forms.ModelForm):
         }
 
 
+class ChildHealthForm(forms.ModelForm):
+    """What a family keeps up to date; a child's identity is corrected by the mairie."""
+
+    class Meta:
+        model = Child
+        fields = ["school", "school_class", "allergies", "has_pai", "diet", "health_notes"]
+        widgets = ChildForm.Meta.widgets
+
+
 class PickupForm(forms.ModelForm):
     class Meta:
         model = PickupPerson

@@ -10,7 +10,9 @@ from catalog.models import SchoolYear
 from families.models import ChangeRequest, Child, Decision, Dossier, DossierItem, Guardian, Household
 from storage.models import Document
 
-FAMILY_STAFF = frozenset({Role.ADMINISTRATOR, Role.SERVICE_MANAGER, Role.FINANCE})
+# Service managers (a partner's too) will see the families of their own services once enrolments
+# exist (reservations issue); until then, households, QF and documents stay with the mairie.
+FAMILY_STAFF = frozenset({Role.ADMINISTRATOR, Role.FINANCE})
 
 
 def household_key(household: Household) -> str:

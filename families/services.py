@@ -5,12 +5,14 @@ from datetime import date
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import user_invite
+from accounts.tasks import send_email
 from audit.services import audit_record
 from catalog.models import SchoolYear
 from families.models import (
@@ -51,8 +53,13 @@ def household_create(
     *, user: User, name: str, address: Address, first_name: str, last_name: str, phone: str
 ) -> Household:
     """A parent declares their household; the mairie validates it before any booking."""
-    if user.role != Role.PARENT or Guardian.objects.filter(user=user).exists():
-        raise ValidationError(_("Votre compte est déjà rattaché à un foyer."))
+    if user.role != Role.PARENT:
+        raise ValidationError(_("Seul un parent déclare son foyer."))
+    guardian = Guardian.objects.filter(user=user).select_related("household").first()
+    if guardian is not None:
+        if guardian.household.status != Decision.REFUSED:
+            raise ValidationError(_("Votre compte est déjà rattaché à un foyer."))
+        return _household_declare_again(guardian, name, address, phone)
     with transaction.atomic():
         household = Household(name=name, address=address.address, postcode=address.postcode, city=address.city)
         household.resident = False  # the mairie checks it
@@ -65,6 +72,27 @@ def household_create(
         guardian.save()
         ChangeRequest.objects.create(
             household=household, kind=ChangeRequest.Kind.HOUSEHOLD, payload=asdict(address), created_by=user
+        )
+    return household
+
+
+def _household_declare_again(guardian: Guardian, name: str, address: Address, phone: str) -> Household:
+    """After a refusal, the family corrects its declaration and sends it again."""
+    household = guardian.household
+    with transaction.atomic():
+        household.name, household.address, household.postcode, household.city = (
+            name,
+            address.address,
+            address.postcode,
+            address.city,
+        )
+        household.status = Decision.PENDING
+        household.full_clean()
+        household.save(update_fields=["name", "address", "postcode", "city", "status"])
+        guardian.phone = phone
+        guardian.save(update_fields=["phone"])
+        ChangeRequest.objects.create(
+            household=household, kind=ChangeRequest.Kind.HOUSEHOLD, payload=asdict(address), created_by=guardian.user
         )
     return household
 
@@ -100,9 +128,11 @@ def qf_change_request(
     *, user: User, household: Household, declaration: QfDeclaration, proof: IO[bytes], proof_name: str
 ) -> ChangeRequest:
     """A new QF applies once the mairie has checked its proof."""
-    document_type, _created = DocumentType.objects.get_or_create(
-        name=_("Justificatif de quotient familial"), defaults={"validity_months": 12}
-    )
+    _refuse_if_pending(household, ChangeRequest.Kind.QF)
+    with translation.override("fr"):  # the type is named in French in the database, whatever the page's language
+        document_type, _created = DocumentType.objects.get_or_create(
+            name=_("Justificatif de quotient familial"), defaults={"validity_months": 12}
+        )
     with transaction.atomic():
         document = document_upload(
             upload=proof,
@@ -122,9 +152,16 @@ def qf_change_request(
 
 
 def address_change_request(*, user: User, household: Household, address: Address) -> ChangeRequest:
+    _refuse_if_pending(household, ChangeRequest.Kind.RESIDENCE)
     return ChangeRequest.objects.create(
         household=household, kind=ChangeRequest.Kind.RESIDENCE, payload=asdict(address), created_by=user
     )
+
+
+def _refuse_if_pending(household: Household, kind: ChangeRequest.Kind) -> None:
+    # Two pending changes of the same thing would let the older one overwrite the newer.
+    if household.requests.filter(kind=kind, status=Decision.PENDING).exists():
+        raise ValidationError(_("Une demande de ce type attend déjà la mairie : attendez sa réponse."))
 
 
 def request_decide(*, request: ChangeRequest, actor: User, accept: bool, reason: str = "") -> ChangeRequest:
@@ -144,6 +181,8 @@ def request_decide(*, request: ChangeRequest, actor: User, accept: bool, reason:
         request.decided, request.decided_by = timezone.now(), actor
         request.save(update_fields=["status", "reason", "decided", "decided_by"])
         _apply(request, accept)
+        if request.proof and request.proof.review == Document.Review.PENDING:
+            document_review(document=request.proof, actor=actor, accepted=accept, reason=request.reason)
         audit_record(
             actor=actor,
             action="families.decide",
@@ -200,7 +239,9 @@ def guardian_update_contact(*, guardian: Guardian, first_name: str, last_name: s
 
 
 def guardian_change_email(*, guardian: Guardian, actor: User, email: str) -> Guardian:
-    """Staff change a guardian's e-mail (and login); the change is journaled."""
+    """An administrator changes a guardian's e-mail (and login); journaled, and the old address is told."""
+    if actor.role != Role.ADMINISTRATOR:
+        raise ValidationError(_("Seul un administrateur de la commune change une adresse de connexion."))
     if User.objects.filter(email__iexact=email).exclude(pk=guardian.user_id).exists():
         raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
     previous = guardian.email
@@ -211,6 +252,18 @@ def guardian_change_email(*, guardian: Guardian, actor: User, email: str) -> Gua
             guardian.user.email = guardian.email
             guardian.user.save(update_fields=["email"])
             guardian.user.emailaddress_set.update(email=guardian.email, verified=True)
+        if previous and previous != guardian.email:
+            # The old address hears of it: a change it did not ask for is a warning sign.
+            delay_on_commit(
+                send_email,
+                subject=_("Votre adresse de connexion au Portail Famille a changé"),
+                body=_(
+                    "Bonjour,\n\nLa mairie a remplacé votre adresse e-mail de connexion par %(new)s.\n"
+                    "Si vous ne l'avez pas demandé, contactez la mairie au plus vite."
+                )
+                % {"new": guardian.email},
+                to=[previous],
+            )
         audit_record(
             actor=actor,
             action="families.email",
@@ -231,8 +284,12 @@ def _date(value: str | None) -> date | None:
 
 def dossier_open(*, child: Child, school_year: SchoolYear) -> Dossier:
     """The child's dossier for the year, with one item per piece asked; a renewal keeps what is still valid."""
+    if child.status == Decision.REFUSED:
+        raise ValidationError(_("La mairie a refusé l'inscription de cet enfant : contactez-la."))
     with transaction.atomic():
         dossier, created = Dossier.objects.get_or_create(child=child, school_year=school_year)
+        if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.REFUSED):
+            return dossier  # under review or validated: a piece asked since then waits for next year
         existing = set(dossier.items.values_list("requirement_id", flat=True))
         missing = [r for r in DossierRequirement.objects.filter(active=True) if r.pk not in existing]
         previous = _previous_items(child, school_year) if created else {}
@@ -269,40 +326,56 @@ def _renewed_item(dossier: Dossier, requirement: DossierRequirement, previous: D
 def dossier_fill(
     *, dossier: Dossier, user: User, answers: dict[int, bool | None], uploads: dict[int, tuple[IO[bytes], str]]
 ) -> Dossier:
-    """Save what the family gave; a piece changed after a refusal goes back to the mairie's review."""
+    """Save what the family gave; a piece changed after a refusal goes back to the mairie's review.
+
+    All or nothing: if one upload is refused, the files already stored for this call are removed.
+    """
+    stored: list[Document] = []
+    try:
+        with transaction.atomic():
+            dossier = _lock_editable(dossier)
+            items = {item.pk: item for item in dossier.items.select_related("requirement")}
+            for item_id, (upload, name) in uploads.items():
+                item = items[item_id]
+                item.document = document_upload(
+                    upload=upload,
+                    client_name=name,
+                    owner=household_key(dossier.child.household),
+                    uploaded_by=user,
+                    document_type=item.requirement.document_type,
+                    subject=child_key(dossier.child),
+                )
+                stored.append(item.document)
+                item.review, item.reason = Decision.PENDING, ""
+                item.save(update_fields=["document", "review", "reason"])
+            for item_id, answer in answers.items():
+                item = items[item_id]
+                if item.answer != answer:
+                    item.answer, item.review, item.reason = answer, Decision.PENDING, ""
+                    item.save(update_fields=["answer", "review", "reason"])
+    except Exception:
+        for document in stored:
+            default_storage.delete(document.file.name)
+        raise
+    return dossier
+
+
+def _lock_editable(dossier: Dossier) -> Dossier:
+    dossier = Dossier.objects.select_for_update().select_related("child__household").get(pk=dossier.pk)
     if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.REFUSED):
         raise ValidationError(_("Ce dossier est en cours d'examen ou validé : il ne se modifie plus."))
-    items = {item.pk: item for item in dossier.items.select_related("requirement")}
-    household = dossier.child.household
-    with transaction.atomic():
-        for item_id, (upload, name) in uploads.items():
-            item = items[item_id]
-            item.document = document_upload(
-                upload=upload,
-                client_name=name,
-                owner=household_key(household),
-                uploaded_by=user,
-                document_type=item.requirement.document_type,
-                subject=child_key(dossier.child),
-            )
-            item.review, item.reason = Decision.PENDING, ""
-            item.save(update_fields=["document", "review", "reason"])
-        for item_id, answer in answers.items():
-            item = items[item_id]
-            if item.answer != answer:
-                item.answer, item.review, item.reason = answer, Decision.PENDING, ""
-                item.save(update_fields=["answer", "review", "reason"])
     return dossier
 
 
 def dossier_submit(*, dossier: Dossier, user: User) -> Dossier:
-    missing = [str(item) for item in dossier.items.select_related("requirement") if not item.filled]
-    if missing:
-        raise ValidationError(_("Il manque : %(missing)s.") % {"missing": ", ".join(missing)})
-    if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.REFUSED):
-        raise ValidationError(_("Ce dossier est déjà transmis."))
-    dossier.status, dossier.submitted = Dossier.Status.SUBMITTED, timezone.now()
-    dossier.save(update_fields=["status", "submitted"])
+    with transaction.atomic():
+        dossier = _lock_editable(dossier)
+        asked = dossier.items.select_related("requirement").filter(requirement__active=True)
+        missing = [str(item) for item in asked if not item.filled]
+        if missing:
+            raise ValidationError(_("Il manque : %(missing)s.") % {"missing": ", ".join(missing)})
+        dossier.status, dossier.submitted = Dossier.Status.SUBMITTED, timezone.now()
+        dossier.save(update_fields=["status", "submitted"])
     return dossier
 
 
@@ -312,10 +385,14 @@ def dossier_review(*, dossier: Dossier, actor: User, decisions: dict[int, tuple[
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if dossier.status != Dossier.Status.SUBMITTED:
             raise ValidationError(_("Ce dossier n'attend pas d'examen."))
-        for item in dossier.items.select_related("document"):
+        for item in dossier.items.select_related("document", "requirement"):
             if item.pk not in decisions:
                 continue
             accept, reason = decisions[item.pk]
+            if accept and not item.filled and item.requirement.active:
+                raise ValidationError(
+                    _("« %(piece)s » n'a pas été fourni : il ne peut pas être accepté.") % {"piece": item}
+                )
             if not accept and not reason.strip():
                 raise ValidationError(_("Indiquez le motif de chaque pièce refusée : la famille le lira."))
             item.review = Decision.VALIDATED if accept else Decision.REFUSED

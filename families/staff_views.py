@@ -94,7 +94,9 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @family_staff_required
 def document_decide(request: HttpRequest, document_id) -> HttpResponse:
-    document = get_object_or_404(Document, pk=document_id, owner__startswith="families.household:")
+    document = get_object_or_404(
+        Document, pk=document_id, owner__startswith="families.household:", review=Document.Review.PENDING
+    )
     household = get_object_or_404(Household, pk=document.owner.rsplit(":", 1)[1])
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,8 +112,11 @@ def document_decide(request: HttpRequest, document_id) -> HttpResponse:
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household = family_file(get_object_or_404(Household, pk=household_id))
     email_form = forms.GuardianEmailForm(request.POST or None)
+    if request.method == "POST" and request.user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied  # changing a login e-mail can hand an account over: administrators only
     if request.method == "POST" and email_form.is_valid():
-        guardian = get_object_or_404(Guardian, pk=request.POST.get("guardian"), household=household)
+        guardian_id = request.POST.get("guardian", "")
+        guardian = get_object_or_404(Guardian, pk=guardian_id if guardian_id.isdigit() else 0, household=household)
         try:
             services.guardian_change_email(
                 guardian=guardian, actor=request.user, email=email_form.cleaned_data["email"]

@@ -5,7 +5,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role
 from audit.services import audit_record
 from families import forms, services
-from families.models import Dossier, PickupPerson
+from families.models import Decision, Dossier, PickupPerson
 from families.selectors import (
     counter_household,
     documents_of_household,
@@ -78,9 +77,10 @@ def dashboard(request: HttpRequest, household) -> HttpResponse:
 def household_create(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.PARENT:
         raise PermissionDenied
-    if household_of(request.user):
+    existing = household_of(request.user)
+    if existing and existing.status != Decision.REFUSED:
         return redirect("families:dashboard")
-    form = forms.HouseholdForm(request.POST or None, initial={"first_name": request.user.first_name})
+    form = forms.HouseholdForm(request.POST or None, initial=_declaration_initial(request.user, existing))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         address = services.Address(data["address"], data["postcode"], data["city"], data["resident"])
@@ -99,6 +99,19 @@ def household_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Votre foyer est déclaré : la mairie va le vérifier."))
             return redirect("families:dashboard")
     return render(request, "families/form.html", {"form": form, "title": _("Déclarer mon foyer")})
+
+
+def _declaration_initial(user, household) -> dict:
+    if household is None:
+        return {"first_name": user.first_name}
+    guardian = user.guardian
+    fields = ("name", "address", "postcode", "city", "resident")
+    return {
+        **{f: getattr(household, f) for f in fields},
+        "first_name": guardian.first_name,
+        "last_name": guardian.last_name,
+        "phone": guardian.phone,
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -120,7 +133,7 @@ def child_add(request: HttpRequest, household) -> HttpResponse:
 @parent_required
 def child_detail(request: HttpRequest, household, child_id: int) -> HttpResponse:
     child = get_child_for(user=request.user, pk=child_id)
-    form = forms.ChildForm(request.POST or None, instance=child, prefix="child")
+    form = forms.ChildHealthForm(request.POST or None, instance=child, prefix="child")
     pickup_form = forms.PickupForm(prefix="pickup")
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +155,7 @@ def pickup_add(request: HttpRequest, household, child_id: int) -> HttpResponse:
         services.pickup_add(child=child, **pickup_form.cleaned_data)
         messages.success(request, _("Personne autorisée ajoutée."))
         return redirect("families:child", child_id=child.pk)
-    form = forms.ChildForm(instance=child, prefix="child")
+    form = forms.ChildHealthForm(instance=child, prefix="child")
     return render(request, "families/child.html", _child_context(child, form, pickup_form))
 
 
@@ -273,16 +286,14 @@ def dossier(request: HttpRequest, household, child_id: int, year_id: int) -> Htt
     form = forms.DossierForm(request.POST or None, request.FILES or None, dossier=current)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.dossier_fill(
-                    dossier=current, user=request.user, answers=form.answers(), uploads=form.uploads()
-                )
-                if request.POST.get("action") == "submit":
-                    services.dossier_submit(dossier=current, user=request.user)
+            # Saved first, on its own: a refused submission never loses what the family just sent.
+            services.dossier_fill(dossier=current, user=request.user, answers=form.answers(), uploads=form.uploads())
+            if request.POST.get("action") == "submit":
+                services.dossier_submit(dossier=current, user=request.user)
+                messages.success(request, _("Dossier transmis à la mairie."))
+            else:
+                messages.success(request, _("Dossier enregistré."))
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            sent = request.POST.get("action") == "submit"
-            messages.success(request, _("Dossier transmis à la mairie.") if sent else _("Dossier enregistré."))
-            return redirect("families:dossier", child_id=child.pk, year_id=year.pk)
+            messages.error(request, " ".join(exc.messages))
+        return redirect("families:dossier", child_id=child.pk, year_id=year.pk)
     return render(request, "families/dossier.html", {"child": child, "year": year, "dossier": current, "form": form})

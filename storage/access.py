@@ -9,8 +9,9 @@ from collections.abc import Callable
 from accounts.models import Role, User
 from storage.models import Document
 
-# Animators take attendance: they never see families' papers.
-STAFF_READERS = frozenset({Role.ADMINISTRATOR, Role.SERVICE_MANAGER, Role.FINANCE})
+# Animators take attendance: they never see families' papers. Service managers will read those of
+# their own services' families through a policy once enrolments exist (reservations issue).
+STAFF_READERS = frozenset({Role.ADMINISTRATOR, Role.FINANCE})
 
 AccessPolicy = Callable[[User, Document], bool]
 _policies: list[AccessPolicy] = []

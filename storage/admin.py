@@ -19,7 +19,9 @@ class DocumentAdmin(admin.ModelAdmin):
 
     list_display = ["original_name", "owner", "document_type", "review", "uploaded_at"]
     list_filter = ["review", "document_type"]
-    readonly_fields = [f.name for f in Document._meta.fields]
+    # No file field: its link would be a presigned URL that skips the download view's checks.
+    exclude = ["file"]
+    readonly_fields = [f.name for f in Document._meta.fields if f.name != "file"]
 
     def has_add_permission(self, request) -> bool:
         return False

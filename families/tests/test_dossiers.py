@@ -152,7 +152,7 @@ def test_the_dossier_pages_from_start_to_validation(requirements, years, child, 
     parent.post(url, {"action": "open"})
     dossier = Dossier.objects.get(child=child)
     items = {item.requirement_id: item.pk for item in dossier.items.all()}
-    incomplete = parent.post(url, {"action": "submit", f"item_{items[requirements['rules'].pk]}": "on"})
+    incomplete = parent.post(url, {"action": "submit", f"item_{items[requirements['rules'].pk]}": "on"}, follow=True)
     parent.post(
         url,
         {
@@ -192,3 +192,41 @@ def test_only_administrators_change_the_pieces_asked(requirements, in_clisson):
     assert refused.status_code == 403
     assert "Choisissez le type de document demandé." in missing_type.content.decode()
     assert DossierRequirement.objects.filter(label="Fiche sanitaire", active=True).exists()
+
+
+def test_a_refused_upload_removes_the_files_already_stored_by_the_same_save(requirements, years, child, tmp_path):
+    dossier = dossier_open(child=child, school_year=years[0])
+    items = {item.requirement_id: item.pk for item in dossier.items.all()}
+
+    with pytest.raises(ValidationError):
+        dossier_fill(
+            dossier=dossier,
+            user=parent_of(child.household),
+            answers={},
+            uploads={
+                items[requirements["vaccines"].pk]: (io.BytesIO(pdf_bytes()), "vaccins.pdf"),
+                items[requirements["insurance"].pk]: (io.BytesIO(b"<html>"), "assurance.pdf"),
+            },
+        )
+
+    assert not Document.objects.exists()
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
+
+
+def test_a_piece_never_given_cannot_be_accepted(requirements, years, child):
+    dossier = dossier_open(child=child, school_year=years[0])
+    fill_everything(dossier, requirements)
+    dossier_submit(dossier=dossier, user=parent_of(child.household))
+    requirements["photos"].active = False
+    requirements["photos"].save()
+    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.DRAFT)
+    new_piece = DossierRequirement.objects.create(label="Fiche sanitaire", kind="acceptance", position=9)
+    dossier_open(child=child, school_year=years[0])
+    dossier_submit_blocked = pytest.raises(ValidationError, match="Fiche sanitaire")
+    with dossier_submit_blocked:
+        dossier_submit(dossier=dossier, user=parent_of(child.household))
+    item = dossier.items.get(requirement=new_piece)
+    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.SUBMITTED)
+
+    with pytest.raises(ValidationError, match="n'a pas été fourni"):
+        dossier_review(dossier=dossier, actor=UserFactory(role=Role.ADMINISTRATOR), decisions={item.pk: (True, "")})

@@ -220,3 +220,20 @@ def test_the_queue_filters_by_school(martin):
     requests = page.split('id="requests-title"')[1].split("</section>")[0]
     assert "Famille Durand" in requests and "Famille Martin" not in requests
     assert "<option selected>École du Val</option>" in page
+
+
+def test_a_family_updates_health_information_but_not_a_childs_identity(parent, martin):
+    child = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+
+    parent.post(
+        f"/famille/enfants/{child.pk}/",
+        {
+            "child-first_name": "Autre",
+            "child-birth_date": "2010-01-01",
+            "child-allergies": "arachide",
+            "child-diet": "",
+        },
+    )
+
+    child.refresh_from_db()
+    assert child.first_name == "Léa" and child.birth_date.year == 2018 and child.allergies == "arachide"

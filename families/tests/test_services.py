@@ -15,6 +15,7 @@ from families.services import (
     Address,
     QfDeclaration,
     child_add,
+    guardian_change_email,
     guardian_invite,
     household_create,
     qf_change_request,
@@ -138,3 +139,44 @@ def test_the_first_guardian_invites_the_second_and_no_third(in_clisson, django_c
     with pytest.raises(ValidationError, match="au plus deux"):
         guardian_invite(household=household, first_name="X", last_name="Y", email="x@example.test", phone="0611111112")
     assert not User.objects.filter(email="x@example.test").exists()
+
+
+def test_a_refused_household_is_corrected_and_sent_again(agent):
+    household = family()
+    request_decide(request=household.requests.get(), actor=agent, accept=False, reason="Adresse incomplète")
+
+    again = household_create(
+        user=parent_of(household),
+        name="Famille Martin",
+        address=Address("3 rue des Vignes, bât. B", "44330", "Le Pallet", True),
+        first_name="Camille",
+        last_name="Martin",
+        phone="0612345678",
+    )
+
+    assert again.pk == household.pk and again.status == Decision.PENDING
+    assert household.requests.filter(status=Decision.PENDING, kind=ChangeRequest.Kind.HOUSEHOLD).count() == 1
+
+
+def test_one_pending_qf_request_at_a_time(agent):
+    household = family()
+    declaration = QfDeclaration(qf=640, source="caf", valid_from=date(2026, 1, 1), valid_to=None)
+    ask = dict(user=parent_of(household), household=household, declaration=declaration, proof_name="caf.pdf")
+    qf_change_request(proof=io.BytesIO(pdf_bytes()), **ask)
+
+    with pytest.raises(ValidationError, match="attend déjà la mairie"):
+        qf_change_request(proof=io.BytesIO(pdf_bytes()), **ask)
+
+
+def test_only_an_administrator_changes_a_login_email_and_the_old_address_is_told(
+    agent, django_capture_on_commit_callbacks
+):
+    guardian = family().guardians.get()
+    old = guardian.email
+
+    with pytest.raises(ValidationError):
+        guardian_change_email(guardian=guardian, actor=UserFactory(role=Role.FINANCE), email="x@example.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        guardian_change_email(guardian=guardian, actor=agent, email="nouvelle@example.test")
+
+    assert mail.outbox[-1].to == [old] and "nouvelle@example.test" in mail.outbox[-1].body

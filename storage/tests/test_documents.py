@@ -80,7 +80,7 @@ def test_staff_review_needs_a_reason_to_refuse_and_is_journaled(in_clisson):
     ("role", "status"),
     [
         (Role.ADMINISTRATOR, 200),
-        (Role.SERVICE_MANAGER, 200),
+        (Role.SERVICE_MANAGER, 404),
         (Role.FINANCE, 200),
         (Role.ANIMATOR, 404),
         (Role.PARENT, 404),
