@@ -1,6 +1,7 @@
 """Demo communes built from the seeds, loaded by `make run` (idempotent)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -8,6 +9,9 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
 from catalog.transfer import catalog_import
+from families.models import Child, Decision, Guardian
+from families.services import Address, child_add, household_create, request_decide
+from families.starters import install_standard_dossier
 from tenants.demo_catalogs import DEMO_CATALOGUES
 from tenants.models import Commune
 from tenants.services import commune_onboard
@@ -24,6 +28,7 @@ class DemoCommune:
     slug: str
     name: str
     insee_code: str
+    postcode: str
     branding: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -40,6 +45,7 @@ DEMO_COMMUNES = [
         slug="lepallet",
         name="Le Pallet",
         insee_code="44118",
+        postcode="44330",
         branding={
             "primary_colour": "#7a1f3d",
             "secondary_colour": "#fbf3f6",
@@ -55,6 +61,7 @@ DEMO_COMMUNES = [
         slug="vallet",
         name="Vallet",
         insee_code="44215",
+        postcode="44330",
         branding={
             "primary_colour": "#0b5e55",
             "secondary_colour": "#f0f7f6",
@@ -69,6 +76,7 @@ DEMO_COMMUNES = [
         slug="lutinville",
         name="Lutinville",
         insee_code="44999",
+        postcode="44999",
         branding={
             "primary_colour": "#6b3fa0",
             "secondary_colour": "#f6f2fb",
@@ -95,9 +103,34 @@ def load_demo() -> list[DemoCommune]:
             logo = LOGOS / f"{demo.slug}.svg"
             has_logo = bool(branding_get().logo)
             branding_update(logo=None if has_logo else (logo.name, logo.read_bytes()), **demo.branding)
-            _ensure_user(demo.admin_email, Role.ADMINISTRATOR, first_name="Agent")
-            _ensure_user(demo.parent_email, Role.PARENT, first_name="Camille")
+            agent = _ensure_user(demo.admin_email, Role.ADMINISTRATOR, first_name="Agent")
+            parent = _ensure_user(demo.parent_email, Role.PARENT, first_name="Camille")
+            install_standard_dossier()
+            _ensure_household(parent, agent, demo)
     return DEMO_COMMUNES
+
+
+def _ensure_household(parent: User, agent: User, demo: DemoCommune) -> None:
+    """The demo parent's household, validated by the mairie, with one child: ready for the next steps."""
+    if Guardian.objects.filter(user=parent).exists():
+        return
+    household = household_create(
+        user=parent,
+        name="Famille Démo",
+        address=Address(address="1 place de la Mairie", postcode=demo.postcode, city=demo.name, resident=True),
+        first_name="Camille",
+        last_name="Démo",
+        phone="06 00 00 00 00",
+    )
+    child = child_add(
+        user=parent,
+        household=household,
+        child=Child(first_name="Léa", last_name="Démo", birth_date=date(2019, 3, 2), school_class="CE1"),
+    )
+    for request in household.requests.all():
+        request_decide(request=request, actor=agent, accept=True)
+    if Child.objects.get(pk=child.pk).status != Decision.VALIDATED:
+        raise RuntimeError("the demo child should be validated")
 
 
 def _ensure_user(email: str, role: Role, **fields) -> User:
