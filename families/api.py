@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -15,10 +16,17 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from config.api import ApplicationError
 from families import services
-from families.models import ChangeRequest, Child, Decision, Dossier, PickupPerson
-from families.selectors import FAMILY_STAFF, documents_of_household, get_child_for, household_key, household_of
-from storage.models import Document
-from storage.services import document_review, document_upload
+from families.models import ChangeRequest, Child, Decision, Dossier, Household, PickupPerson
+from families.selectors import (
+    documents_of_household,
+    dossier_with_items,
+    get_child_for,
+    household_key,
+    household_of,
+    open_school_years,
+)
+from storage.models import Document, DocumentType
+from storage.services import document_upload
 
 
 class IsParent(BasePermission):
@@ -26,14 +34,7 @@ class IsParent(BasePermission):
         return request.user.is_authenticated and request.user.role == Role.PARENT
 
 
-class IsFamilyStaff(BasePermission):
-    """Administrators, service managers and finance; never animators."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.user.is_authenticated and request.user.role in FAMILY_STAFF
-
-
-def _application_error(exc: ValidationError) -> ApplicationError:
+def application_error(exc: ValidationError) -> ApplicationError:
     fields = exc.message_dict if hasattr(exc, "error_dict") else {}
     return ApplicationError("invalid", " ".join(exc.messages), fields=fields)
 
@@ -97,7 +98,7 @@ class HouseholdView(APIView):
                 phone=values["phone"],
             )
         except ValidationError as exc:
-            raise _application_error(exc) from exc
+            raise application_error(exc) from exc
         return Response(HouseholdSerializer(household).data, status=status.HTTP_201_CREATED)
 
 
@@ -145,7 +146,7 @@ class ChildListView(generics.ListCreateAPIView):
                 user=self.request.user, household=_household(self.request), child=child
             )
         except ValidationError as exc:
-            raise _application_error(exc) from exc
+            raise application_error(exc) from exc
 
 
 class ChildUpdateSerializer(ChildSerializer):
@@ -185,7 +186,7 @@ class PickupListView(generics.ListCreateAPIView):
         try:
             serializer.instance = services.pickup_add(child=child, **serializer.validated_data)
         except ValidationError as exc:
-            raise _application_error(exc) from exc
+            raise application_error(exc) from exc
 
 
 class PickupDetailView(generics.DestroyAPIView):
@@ -276,6 +277,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
+    document_type = serializers.PrimaryKeyRelatedField(queryset=DocumentType.objects.all(), required=False)
+    child = serializers.IntegerField(required=False, help_text="id of one of the household's children")
 
 
 class DocumentListView(APIView):
@@ -292,70 +295,163 @@ class DocumentListView(APIView):
     def post(self, request: Request) -> Response:
         data = DocumentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
+        upload, child_id = data.validated_data["file"], data.validated_data.get("child")
+        child = get_child_for(user=request.user, pk=child_id) if child_id else None
         try:
             document = document_upload(
                 upload=upload,
                 client_name=upload.name,
                 owner=household_key(_household(request)),
                 uploaded_by=request.user,
+                document_type=data.validated_data.get("document_type"),
+                subject=f"families.child:{child.pk}" if child else "",
             )
         except ValidationError as exc:
             raise ApplicationError(exc.code or "invalid_file", " ".join(exc.messages), {"file": exc.messages}) from exc
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
-class DecisionSerializer(serializers.Serializer):
-    accept = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+class QfRequestSerializer(serializers.Serializer):
+    qf = serializers.IntegerField(min_value=0, max_value=99999)
+    source = serializers.ChoiceField(choices=Household.QfSource.choices)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    proof = serializers.FileField()
 
 
-class StaffRequestListView(generics.ListAPIView):
-    """Requests waiting for the mairie, oldest first."""
+class QfRequestView(APIView):
+    """Send a new QF with its proof (multipart); it applies once the mairie validates it."""
 
-    permission_classes = [IsFamilyStaff]
-    serializer_class = RequestSerializer
+    permission_classes = [IsParent]
+    parser_classes = [MultiPartParser]
 
-    def get_queryset(self):
-        return (
-            ChangeRequest.objects.filter(status=Decision.PENDING)
-            .select_related("child", "household")
-            .order_by("created")
-        )
-
-
-class StaffRequestDecisionView(APIView):
-    permission_classes = [IsFamilyStaff]
-
-    @extend_schema(request=DecisionSerializer, responses=RequestSerializer)
-    def post(self, request: Request, pk: int) -> Response:
-        data = DecisionSerializer(data=request.data)
+    @extend_schema(request=QfRequestSerializer, responses={201: RequestSerializer})
+    def post(self, request: Request) -> Response:
+        data = QfRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        change = get_object_or_404(ChangeRequest, pk=pk)
-        try:
-            change = services.request_decide(request=change, actor=request.user, **data.validated_data)
-        except ValidationError as exc:
-            raise _application_error(exc) from exc
-        return Response(RequestSerializer(change).data)
-
-
-class StaffDocumentReviewView(APIView):
-    permission_classes = [IsFamilyStaff]
-
-    @extend_schema(request=DecisionSerializer, responses=DocumentSerializer)
-    def post(self, request: Request, pk: str) -> Response:
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = get_object_or_404(
-            Document, pk=pk, owner__startswith="families.household:", review=Document.Review.PENDING
+        values = data.validated_data
+        declaration = services.QfDeclaration(
+            values["qf"], values["source"], values["valid_from"], values.get("valid_to")
         )
         try:
-            document = document_review(
-                document=document,
-                actor=request.user,
-                accepted=data.validated_data["accept"],
-                reason=data.validated_data["reason"],
+            change = services.qf_change_request(
+                user=request.user,
+                household=_household(request),
+                declaration=declaration,
+                proof=values["proof"],
+                proof_name=values["proof"].name,
             )
         except ValidationError as exc:
-            raise _application_error(exc) from exc
-        return Response(DocumentSerializer(document).data)
+            raise application_error(exc) from exc
+        return Response(RequestSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+class AddressRequestSerializer(serializers.Serializer):
+    address = serializers.CharField(max_length=250)
+    postcode = serializers.RegexField(r"^\d{5}$")
+    city = serializers.CharField(max_length=100)
+    resident = serializers.BooleanField()
+
+
+class AddressRequestView(APIView):
+    permission_classes = [IsParent]
+
+    @extend_schema(request=AddressRequestSerializer, responses={201: RequestSerializer})
+    def post(self, request: Request) -> Response:
+        data = AddressRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            change = services.address_change_request(
+                user=request.user, household=_household(request), address=services.Address(**data.validated_data)
+            )
+        except ValidationError as exc:
+            raise application_error(exc) from exc
+        return Response(RequestSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+class GuardianInviteSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=20)
+
+
+class GuardianInviteView(APIView):
+    """Invite the second legal guardian, who gets their own account on the household."""
+
+    permission_classes = [IsParent]
+
+    @extend_schema(request=GuardianInviteSerializer, responses={201: GuardianSerializer})
+    def post(self, request: Request) -> Response:
+        data = GuardianInviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            guardian = services.guardian_invite(household=_household(request), **data.validated_data)
+        except ValidationError as exc:
+            raise application_error(exc) from exc
+        return Response(GuardianSerializer(guardian).data, status=status.HTTP_201_CREATED)
+
+
+class DossierOpenSerializer(serializers.Serializer):
+    school_year = serializers.IntegerField()
+
+
+class DossierOpenView(APIView):
+    """Start (or find) a child's dossier for a school year still open."""
+
+    permission_classes = [IsParent]
+
+    @extend_schema(request=DossierOpenSerializer, responses={201: DossierSerializer})
+    def post(self, request: Request, child_id: int) -> Response:
+        child = get_child_for(user=request.user, pk=child_id)
+        data = DossierOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        year = get_object_or_404(open_school_years(timezone.localdate()), pk=data.validated_data["school_year"])
+        try:
+            dossier = services.dossier_open(child=child, school_year=year)
+        except ValidationError as exc:
+            raise application_error(exc) from exc
+        return Response(DossierSerializer(dossier_with_items(dossier)).data, status=status.HTTP_201_CREATED)
+
+
+def _own_dossier(request: Request, pk: int) -> Dossier:
+    return dossier_with_items(get_object_or_404(Dossier, pk=pk, child__household=_household(request)))
+
+
+class DossierItemFillSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False)
+    answer = serializers.BooleanField(required=False, allow_null=True)
+
+
+class DossierItemView(APIView):
+    """Give one piece of a dossier: a file (multipart `file`) or an answer (`answer`: true/false)."""
+
+    permission_classes = [IsParent]
+
+    @extend_schema(request=DossierItemFillSerializer, responses=DossierSerializer)
+    def post(self, request: Request, pk: int, item_id: int) -> Response:
+        dossier = _own_dossier(request, pk)
+        item = get_object_or_404(dossier.items, pk=item_id)
+        data = DossierItemFillSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data.get("file")
+        uploads = {item.pk: (upload, upload.name)} if upload else {}
+        answers = {item.pk: data.validated_data["answer"]} if "answer" in data.validated_data else {}
+        try:
+            services.dossier_fill(dossier=dossier, user=request.user, answers=answers, uploads=uploads)
+        except ValidationError as exc:
+            raise application_error(exc) from exc
+        return Response(DossierSerializer(dossier_with_items(dossier)).data)
+
+
+class DossierSubmitView(APIView):
+    permission_classes = [IsParent]
+
+    @extend_schema(request=None, responses=DossierSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        dossier = _own_dossier(request, pk)
+        try:
+            services.dossier_submit(dossier=dossier, user=request.user)
+        except ValidationError as exc:
+            raise application_error(exc) from exc
+        return Response(DossierSerializer(dossier_with_items(dossier)).data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from families import api
+from families import api, staff_api
 
 urlpatterns = [
     path("household", api.HouseholdView.as_view(), name="api_household"),
@@ -9,9 +9,17 @@ urlpatterns = [
     path("children/<int:child_id>/pickups", api.PickupListView.as_view(), name="api_pickups"),
     path("pickups/<int:pk>", api.PickupDetailView.as_view(), name="api_pickup"),
     path("requests", api.RequestListView.as_view(), name="api_requests"),
+    path("requests/qf", api.QfRequestView.as_view(), name="api_qf_request"),
+    path("requests/address", api.AddressRequestView.as_view(), name="api_address_request"),
+    path("guardians", api.GuardianInviteView.as_view(), name="api_guardian_invite"),
+    path("children/<int:child_id>/dossiers", api.DossierOpenView.as_view(), name="api_dossier_open"),
     path("dossiers", api.DossierListView.as_view(), name="api_dossiers"),
+    path("dossiers/<int:pk>/items/<int:item_id>", api.DossierItemView.as_view(), name="api_dossier_item"),
+    path("dossiers/<int:pk>/submit", api.DossierSubmitView.as_view(), name="api_dossier_submit"),
+    path("staff/dossiers", staff_api.StaffDossierListView.as_view(), name="api_staff_dossiers"),
+    path("staff/dossiers/<int:pk>/review", staff_api.StaffDossierReviewView.as_view(), name="api_staff_dossier_review"),
     path("documents", api.DocumentListView.as_view(), name="api_documents"),
-    path("staff/requests", api.StaffRequestListView.as_view(), name="api_staff_requests"),
-    path("staff/requests/<int:pk>/decision", api.StaffRequestDecisionView.as_view(), name="api_staff_decision"),
-    path("staff/documents/<uuid:pk>/review", api.StaffDocumentReviewView.as_view(), name="api_staff_document"),
+    path("staff/requests", staff_api.StaffRequestListView.as_view(), name="api_staff_requests"),
+    path("staff/requests/<int:pk>/decision", staff_api.StaffRequestDecisionView.as_view(), name="api_staff_decision"),
+    path("staff/documents/<uuid:pk>/review", staff_api.StaffDocumentReviewView.as_view(), name="api_staff_document"),
 ]

@@ -10,7 +10,7 @@ from accounts.tests.factories import UserFactory
 from conftest import CLISSON, GORGES
 from families.models import Decision
 from families.tests.factories import ChildFactory, family, parent_of
-from storage.tests.conftest import phone_photo
+from storage.tests.conftest import pdf_bytes, phone_photo
 
 API = "/api/v1/families"
 
@@ -116,3 +116,75 @@ def test_the_openapi_schema_documents_the_families_api(in_clisson):
     for path in ("/api/v1/families/household", "/api/v1/families/documents", "/api/v1/families/dossiers"):
         assert path in schema
     assert "/api/v1/families/staff/requests/{id}/decision" in schema
+
+
+def test_a_dossier_filled_and_sent_by_api_then_reviewed_by_api(martin, monkeypatch):
+    from datetime import date
+
+    from catalog.models import SchoolYear
+    from families.models import DossierRequirement
+    from storage.models import DocumentType
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: date(2026, 8, 20))
+    DossierRequirement.objects.all().delete()
+    SchoolYear.objects.filter(name="2026-2027").delete()
+    year = SchoolYear.objects.create(name="2026-2027", start=date(2026, 9, 1), end=date(2027, 7, 6))
+    DossierRequirement.objects.create(
+        label="Vaccins", kind="document", document_type=DocumentType.objects.create(name="Vaccins API")
+    )
+    DossierRequirement.objects.create(label="Règlement", kind="acceptance")
+    child = ChildFactory(household=martin, status=Decision.VALIDATED)
+    parent, agent = client_for(parent_of(martin)), client_for(UserFactory(role=Role.ADMINISTRATOR))
+
+    opened = parent.post(f"{API}/children/{child.pk}/dossiers", {"school_year": year.pk}, format="json").json()
+    items = {item["label"]: item["id"] for item in opened["items"]}
+    too_early = parent.post(f"{API}/dossiers/{opened['id']}/submit")
+    parent.post(
+        f"{API}/dossiers/{opened['id']}/items/{items['Vaccins']}",
+        {"file": SimpleUploadedFile("vaccins.jpg", phone_photo())},
+        format="multipart",
+    )
+    parent.post(f"{API}/dossiers/{opened['id']}/items/{items['Règlement']}", {"answer": True}, format="json")
+    sent = parent.post(f"{API}/dossiers/{opened['id']}/submit")
+    waiting = agent.get(f"{API}/staff/dossiers").json()
+    reviewed = agent.post(
+        f"{API}/staff/dossiers/{opened['id']}/review",
+        {"items": [{"id": pk, "accept": True} for pk in items.values()]},
+        format="json",
+    )
+
+    assert too_early.status_code == 400 and "Il manque" in too_early.json()["message"]
+    assert sent.json()["status"] == "submitted" and [d["id"] for d in waiting] == [opened["id"]]
+    assert reviewed.status_code == 200 and reviewed.json()["status"] == "validated"
+
+
+def test_qf_and_guardian_requests_by_api(martin, django_capture_on_commit_callbacks):
+    client = client_for(parent_of(martin))
+
+    qf = client.post(
+        f"{API}/requests/qf",
+        {"qf": 640, "source": "caf", "valid_from": "2026-01-01", "proof": SimpleUploadedFile("caf.pdf", pdf_bytes())},
+        format="multipart",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        guardian = client.post(
+            f"{API}/guardians",
+            {"first_name": "Sam", "last_name": "Martin", "email": "sam@example.test", "phone": "0611111111"},
+            format="json",
+        )
+
+    assert qf.status_code == 201 and qf.json()["kind"] == "qf"
+    assert guardian.status_code == 201 and guardian.json()["has_account"] is True
+
+
+def test_a_document_cannot_be_filed_under_another_households_child(martin):
+    stranger_child = ChildFactory(household=family("Famille Durand"))
+    client = client_for(parent_of(martin))
+
+    response = client.post(
+        f"{API}/documents",
+        {"file": SimpleUploadedFile("a.pdf", pdf_bytes()), "child": stranger_child.pk},
+        format="multipart",
+    )
+
+    assert response.status_code == 404
