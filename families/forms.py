@@ -20,6 +20,17 @@ class HouseholdForm(forms.Form):
     resident = forms.BooleanField(label=_("J'habite la commune"), required=False)
 
 
+class CounterHouseholdForm(HouseholdForm):
+    email = forms.EmailField(
+        label=_("Adresse e-mail du parent"), help_text=_("Il y recevra le lien pour choisir son mot de passe.")
+    )
+    first_name = forms.CharField(label=_("Prénom du parent"), max_length=100)
+    last_name = forms.CharField(label=_("Nom du parent"), max_length=100)
+    phone = forms.CharField(
+        label=_("Téléphone du parent"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+
+
 class AddressForm(forms.Form):
     address = HouseholdForm.base_fields["address"]
     postcode = HouseholdForm.base_fields["postcode"]

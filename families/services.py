@@ -429,3 +429,20 @@ def requirement_save(*, requirement: DossierRequirement, actor: User, changed: l
             changes={f: getattr(requirement, f, None) for f in changed},
         )
     return requirement
+
+
+def household_create_at_counter(
+    *, actor: User, name: str, address: Address, first_name: str, last_name: str, email: str, phone: str
+) -> Household:
+    """The mairie opens a family's account at the counter: the household is validated at once and the
+    parent is e-mailed a single-use link to choose a password."""
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
+    with transaction.atomic():
+        parent = user_invite(email=email, role=Role.PARENT, first_name=first_name, last_name=last_name)
+        household = household_create(
+            user=parent, name=name, address=address, first_name=first_name, last_name=last_name, phone=phone
+        )
+        request_decide(request=household.requests.get(), actor=actor, accept=True)
+        household.refresh_from_db()
+    return household

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", staff_views.queue, name="queue"),
     path("demandes/<int:request_id>/", staff_views.request_review, name="request"),
     path("documents/<uuid:document_id>/", staff_views.document_decide, name="document"),
+    path("foyers/nouveau/", staff_views.household_create_at_counter, name="household_create"),
     path("foyers/<int:household_id>/", staff_views.household_detail, name="household"),
     path("dossiers/<int:dossier_id>/", staff_views.dossier_review, name="dossier"),
     path("foyers/<int:household_id>/guichet/", staff_views.counter_start, name="counter_start"),

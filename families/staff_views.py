@@ -191,3 +191,30 @@ def counter_stop(request: HttpRequest) -> HttpResponse:
     if household_id:
         return redirect("families_staff:household", household_id=household_id)
     return redirect("families_staff:queue")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_staff_required
+def household_create_at_counter(request: HttpRequest) -> HttpResponse:
+    """A family without an account comes to the town hall: the agent opens it, the parent activates it."""
+    form = forms.CounterHouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        address = services.Address(data["address"], data["postcode"], data["city"], data["resident"])
+        try:
+            household = services.household_create_at_counter(
+                actor=request.user,
+                name=data["name"],
+                address=address,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Foyer créé ; le parent a reçu le lien pour activer son compte."))
+            return redirect("families_staff:household", household_id=household.pk)
+    return render(request, "families/staff/form.html", {"form": form, "title": _("Créer un foyer au guichet")})

@@ -237,3 +237,28 @@ def test_a_family_updates_health_information_but_not_a_childs_identity(parent, m
 
     child.refresh_from_db()
     assert child.first_name == "Léa" and child.birth_date.year == 2018 and child.allergies == "arachide"
+
+
+def test_the_mairie_opens_a_familys_account_which_the_parent_activates(in_clisson, django_capture_on_commit_callbacks):
+    agent = signed_in(UserFactory(role=Role.ADMINISTRATOR))
+    form = {
+        "name": "Famille Nguyen",
+        "first_name": "Linh",
+        "last_name": "Nguyen",
+        "email": "linh@example.test",
+        "phone": "0622222222",
+        "address": "4 rue Neuve",
+        "postcode": "44190",
+        "city": "Clisson",
+        "resident": "on",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = agent.post("/gestion/familles/foyers/nouveau/", form)
+    duplicate = agent.post("/gestion/familles/foyers/nouveau/", form)
+
+    household = Household.objects.get(name="Famille Nguyen")
+    assert response.status_code == 302 and household.status == Decision.VALIDATED and household.resident
+    invitation = next(m for m in mail.outbox if m.to == ["linh@example.test"] and "/compte/activation/" in m.body)
+    assert invitation
+    assert "Un compte existe déjà avec cette adresse." in duplicate.content.decode()
