@@ -262,3 +262,11 @@ def test_the_mairie_opens_a_familys_account_which_the_parent_activates(in_clisso
     invitation = next(m for m in mail.outbox if m.to == ["linh@example.test"] and "/compte/activation/" in m.body)
     assert invitation
     assert "Un compte existe déjà avec cette adresse." in duplicate.content.decode()
+
+
+def test_the_dashboard_speaks_english_when_chosen(parent):
+    parent.post("/langue/", {"language": "en", "next": "/famille/"})
+
+    page = parent.get("/famille/").content.decode()
+
+    assert "Dashboard" in page and "My requests" in page and "Mes demandes" not in page
