@@ -374,6 +374,7 @@ class GuardianInviteSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100)
     email = serializers.EmailField()
     phone = serializers.CharField(max_length=20)
+    with_account = serializers.BooleanField(default=True)
 
 
 class GuardianInviteView(APIView):

@@ -86,6 +86,9 @@ class GuardianInviteForm(forms.Form):
     last_name = forms.CharField(label=_("Nom"), max_length=100)
     email = forms.EmailField(label=_("Adresse e-mail"))
     phone = HouseholdForm.base_fields["phone"]
+    with_account = forms.BooleanField(
+        label=_("Lui créer un espace personnel (il recevra une invitation)"), required=False, initial=True
+    )
 
 
 class DocumentUploadForm(forms.Form):

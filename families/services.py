@@ -214,16 +214,22 @@ def _apply(request: ChangeRequest, accept: bool) -> None:
         household.save(update_fields=["address", "postcode", "city", "resident"])
 
 
-def guardian_invite(*, household: Household, first_name: str, last_name: str, email: str, phone: str) -> Guardian:
-    """The first guardian invites the second, who gets their own account on the same household."""
+def guardian_invite(
+    *, household: Household, first_name: str, last_name: str, email: str, phone: str, with_account: bool = True
+) -> Guardian:
+    """The first guardian records the second; with an account, they are invited to the same household."""
     if household.guardians.count() >= 2:
         raise ValidationError(_("Un foyer compte au plus deux responsables légaux."))
-    if User.objects.filter(email__iexact=email).exists():
+    if with_account and User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Un compte existe déjà avec cette adresse : contactez la mairie.")})
     with transaction.atomic():
-        user = user_invite(email=email, role=Role.PARENT, first_name=first_name, last_name=last_name)
+        user = (
+            user_invite(email=email, role=Role.PARENT, first_name=first_name, last_name=last_name)
+            if with_account
+            else None
+        )
         guardian = Guardian(
-            household=household, user=user, first_name=first_name, last_name=last_name, phone=phone, email=user.email
+            household=household, user=user, first_name=first_name, last_name=last_name, phone=phone, email=email.lower()
         )
         guardian.full_clean()
         guardian.save()

@@ -265,9 +265,9 @@ def guardian_invite(request: HttpRequest, household) -> HttpResponse:
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("Invitation envoyée au second responsable légal."))
+            messages.success(request, _("Second responsable légal enregistré."))
             return redirect("families:dashboard")
-    return render(request, "families/form.html", {"form": form, "title": _("Inviter le second responsable légal")})
+    return render(request, "families/form.html", {"form": form, "title": _("Second responsable légal")})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -180,3 +180,19 @@ def test_only_an_administrator_changes_a_login_email_and_the_old_address_is_told
         guardian_change_email(guardian=guardian, actor=agent, email="nouvelle@example.test")
 
     assert mail.outbox[-1].to == [old] and "nouvelle@example.test" in mail.outbox[-1].body
+
+
+def test_a_second_guardian_may_have_no_account(in_clisson):
+    household = family()
+
+    guardian = guardian_invite(
+        household=household,
+        first_name="Sam",
+        last_name="Martin",
+        email="Sam@example.test",
+        phone="0611111111",
+        with_account=False,
+    )
+
+    assert guardian.user is None and guardian.email == "sam@example.test"
+    assert not User.objects.filter(email__iexact="sam@example.test").exists()

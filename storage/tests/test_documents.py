@@ -168,3 +168,15 @@ class TestOnS3:
 
         assert "momentanément indisponible : rien n'a été enregistré" in refused.value.messages[0]
         assert not Document.objects.exists()
+
+
+def test_a_storage_key_opens_nothing_on_any_host(clisson, gorges):
+    with schema_context(CLISSON.slug):
+        document = upload(pdf_bytes())
+        admin = UserFactory(role=Role.ADMINISTRATOR)
+    client = signed_in(CLISSON.host, admin)
+
+    for host in (CLISSON.host, GORGES.host, "localhost"):
+        client.defaults["HTTP_HOST"] = host
+        for path in (f"/{document.file.name}", f"/media/{document.file.name}", f"/documents/{document.file.name}"):
+            assert client.get(path).status_code == 404, (host, path)
