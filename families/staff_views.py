@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -217,4 +218,10 @@ def household_create_at_counter(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Foyer créé ; le parent a reçu le lien pour activer son compte."))
             return redirect("families_staff:household", household_id=household.pk)
-    return render(request, "families/staff/form.html", {"form": form, "title": _("Créer un foyer au guichet")})
+    context = {
+        "form": form,
+        "title": _("Créer un foyer au guichet"),
+        "back_url": reverse("families_staff:queue"),
+        "back_label": _("Familles à valider"),
+    }
+    return render(request, "families/form.html", context)
