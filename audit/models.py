@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "families.counter_start": _("début d'un passage au guichet"),
     "families.counter": _("changement fait au guichet"),
     "storage.delete": _("suppression d'un document"),
+    "storage.policy": _("taille maximale des fichiers"),
 }
 
 

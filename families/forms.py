@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from families.models import Child, DossierRequirement, Household, PickupPerson
-from storage.models import DocumentType
+from storage.models import DocumentType, StoragePolicy
 
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
@@ -185,3 +185,9 @@ class DossierRequirementForm(forms.ModelForm):
     class Meta:
         model = DossierRequirement
         fields = ["label", "kind", "document_type", "help_text", "position", "active"]
+
+
+class StoragePolicyForm(forms.ModelForm):
+    class Meta:
+        model = StoragePolicy
+        fields = ["max_upload_mb"]

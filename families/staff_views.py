@@ -30,7 +30,8 @@ from families.selectors import (
     validation_counts,
 )
 from storage.models import Document
-from storage.services import document_review
+from storage.selectors import storage_policy
+from storage.services import document_review, storage_policy_save
 
 
 def family_staff_required(view):
@@ -158,17 +159,26 @@ def dossier_review(request: HttpRequest, dossier_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @family_staff_required
 def requirements(request: HttpRequest, requirement_id: int | None = None) -> HttpResponse:
-    """The pieces every dossier asks for; administrators change them."""
+    """The pieces every dossier asks for, and the size limit of a file; administrators change them."""
     if request.method == "POST" and request.user.role != Role.ADMINISTRATOR:
         raise PermissionDenied
     instance = get_object_or_404(DossierRequirement, pk=requirement_id) if requirement_id else None
-    form = forms.DossierRequirementForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
+    posted_policy = request.method == "POST" and "max_upload_mb" in request.POST
+    form = forms.DossierRequirementForm(
+        request.POST if request.method == "POST" and not posted_policy else None, instance=instance
+    )
+    policy_form = forms.StoragePolicyForm(request.POST if posted_policy else None, instance=storage_policy())
+    if posted_policy and policy_form.is_valid():
+        storage_policy_save(policy=policy_form.save(commit=False), actor=request.user)
+        messages.success(request, _("Taille maximale enregistrée."))
+        return redirect("families_staff:requirements")
+    if request.method == "POST" and not posted_policy and form.is_valid():
         services.requirement_save(requirement=form.save(commit=False), actor=request.user, changed=form.changed_data)
         messages.success(request, _("Pièce du dossier enregistrée."))
         return redirect("families_staff:requirements")
     context = {
         "form": form,
+        "policy_form": policy_form,
         "requirements": DossierRequirement.objects.select_related("document_type"),
         "editing": instance,
     }

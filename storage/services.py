@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from storage.inspection import inspect_upload
-from storage.models import Document, DocumentType
+from storage.models import Document, DocumentType, StoragePolicy
 from storage.selectors import storage_policy
 
 logger = logging.getLogger(__name__)
@@ -95,3 +95,13 @@ def _expiry(document_type: DocumentType | None, today: date) -> date | None:
     if document_type is None or document_type.validity_months is None:
         return None
     return today + relativedelta(months=document_type.validity_months)
+
+
+def storage_policy_save(*, policy: StoragePolicy, actor: User) -> StoragePolicy:
+    with transaction.atomic():
+        policy.full_clean()
+        policy.save()
+        audit_record(
+            actor=actor, action="storage.policy", target=policy, changes={"max_upload_mb": policy.max_upload_mb}
+        )
+    return policy

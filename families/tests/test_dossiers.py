@@ -230,3 +230,15 @@ def test_a_piece_never_given_cannot_be_accepted(requirements, years, child):
 
     with pytest.raises(ValidationError, match="n'a pas été fourni"):
         dossier_review(dossier=dossier, actor=UserFactory(role=Role.ADMINISTRATOR), decisions={item.pk: (True, "")})
+
+
+def test_the_administrator_sets_the_communes_file_size_limit(in_clisson):
+    from storage.models import StoragePolicy
+
+    admin = signed_in(UserFactory(role=Role.ADMINISTRATOR))
+
+    too_big = admin.post("/gestion/familles/pieces/", {"max_upload_mb": "500"})
+    admin.post("/gestion/familles/pieces/", {"max_upload_mb": "5"})
+
+    assert "inférieure ou égale à 50" in too_big.content.decode()
+    assert StoragePolicy.objects.get().max_upload_mb == 5
