@@ -72,6 +72,7 @@ TENANT_TEMPLATE_SCHEMA = "tenant_template"
 
 MIDDLEWARE = [
     "tenants.middleware.CommuneMiddleware",
+    "storage.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

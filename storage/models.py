@@ -31,11 +31,17 @@ class DocumentType(models.Model):
         return self.name
 
 
+# The most a commune may allow for one file.
+MAX_UPLOAD_MB = 50
+
+
 class StoragePolicy(models.Model):
     """The commune's upload limit (one row)."""
 
     max_upload_mb = models.PositiveSmallIntegerField(
-        _("taille maximale d'un fichier (Mo)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+        _("taille maximale d'un fichier (Mo)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_UPLOAD_MB)],
     )
 
     class Meta:

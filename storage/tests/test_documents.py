@@ -180,3 +180,16 @@ def test_a_storage_key_opens_nothing_on_any_host(clisson, gorges):
         client.defaults["HTTP_HOST"] = host
         for path in (f"/{document.file.name}", f"/media/{document.file.name}", f"/documents/{document.file.name}"):
             assert client.get(path).status_code == 404, (host, path)
+
+
+def test_an_enormous_request_is_refused_before_its_body_is_read(in_clisson, clisson_client):
+    response = clisson_client.generic(
+        "POST",
+        "/famille/documents/",
+        b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(3 * 1024**3),
+    )
+
+    assert response.status_code == 413
+    assert "bien trop gros" in response.content.decode()
