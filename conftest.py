@@ -76,6 +76,14 @@ def host_client(host: str) -> Client:
     return Client(HTTP_HOST=host)
 
 
+def signed_in(user, host: str = CLISSON.host) -> Client:
+    """A browser signed in as `user` of the commune answering on `host` (its session lives in that schema)."""
+    client = Client(HTTP_HOST=host)
+    with schema_context(host.split(".")[0]):
+        client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def clisson_client(clisson) -> Client:
     return host_client(CLISSON.host)

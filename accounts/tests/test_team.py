@@ -2,20 +2,11 @@
 
 import pytest
 from django.core import mail
-from django.test import Client
-from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
-from conftest import CLISSON
-
-
-def signed_in(user) -> Client:
-    client = Client(HTTP_HOST=CLISSON.host)
-    with schema_context(CLISSON.slug):
-        client.force_login(user)
-    return client
+from conftest import signed_in
 
 
 def test_administrator_invites_a_service_manager(in_clisson, django_capture_on_commit_callbacks):

@@ -22,16 +22,9 @@ from catalog.tests.factories import (
     TariffFactory,
     bracket,
 )
-from conftest import CLISSON, GORGES
+from conftest import CLISSON, GORGES, signed_in
 
 BASE = "/gestion/catalogue"
-
-
-def signed_in(commune_host: str, user) -> Client:
-    client = Client(HTTP_HOST=commune_host)
-    with schema_context(commune_host.split(".")[0]):
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -47,7 +40,7 @@ def administrator(in_clisson):
 
 @pytest.fixture
 def admin_client(administrator) -> Client:
-    return signed_in(CLISSON.host, administrator)
+    return signed_in(administrator, CLISSON.host)
 
 
 def test_administrator_creates_a_service_and_the_journal_says_so(admin_client, administrator, in_clisson):
@@ -277,7 +270,7 @@ def test_a_manager_sees_only_the_services_given_to_them(in_clisson, wednesdays):
     canteen = ServiceFactory(name="Cantine", site=SiteFactory(name="École du Val"))
     via_site = ServiceFactory(name="Périscolaire", site=Site.objects.get(name="École du Val"))
     wednesdays.managers.add(manager)
-    client = signed_in(CLISSON.host, manager)
+    client = signed_in(manager, CLISSON.host)
 
     home = client.get(f"{BASE}/").content.decode()
     Site.objects.get(name="École du Val").managers.add(manager)
@@ -298,7 +291,7 @@ def test_a_manager_cannot_move_their_service_or_choose_its_managers(in_clisson, 
     manager = UserFactory(role=Role.SERVICE_MANAGER)
     wednesdays.managers.add(manager)
     other_site = SiteFactory(name="Ailleurs")
-    client = signed_in(CLISSON.host, manager)
+    client = signed_in(manager, CLISSON.host)
 
     response = client.post(
         f"{BASE}/prestations/{wednesdays.pk}/modifier/",
@@ -324,7 +317,7 @@ def test_a_manager_cannot_move_their_service_or_choose_its_managers(in_clisson, 
 
 @pytest.mark.parametrize("role", [Role.PARENT, Role.ANIMATOR, Role.FINANCE])
 def test_other_roles_are_refused(in_clisson, wednesdays, role):
-    client = signed_in(CLISSON.host, UserFactory(role=role))
+    client = signed_in(UserFactory(role=role), CLISSON.host)
 
     assert client.get(f"{BASE}/").status_code == 403
     assert client.get(f"{BASE}/prestations/{wednesdays.pk}/").status_code == 403
@@ -339,7 +332,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(clisson_client, wednesday
 def test_another_communes_administrator_is_a_stranger_here(gorges, wednesdays):
     with schema_context(GORGES.slug):
         gorges_admin = UserFactory(role=Role.ADMINISTRATOR)
-    client = signed_in(GORGES.host, gorges_admin)
+    client = signed_in(gorges_admin, GORGES.host)
     client.defaults["HTTP_HOST"] = CLISSON.host
 
     response = client.get(f"{BASE}/prestations/{wednesdays.pk}/")

@@ -7,13 +7,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
-from conftest import CLISSON
+from conftest import signed_in
 from families.models import Decision, Dossier, DossierRequirement
 from families.selectors import dossier_validated
 from families.services import dossier_fill, dossier_open, dossier_review, dossier_submit
@@ -134,13 +132,6 @@ def test_renewal_keeps_what_is_still_valid_and_asks_for_what_expired(requirement
     assert renewed[requirements["insurance"].pk].document is None  # expires before 1 September 2027
     assert renewed[requirements["photos"].pk].answer is False  # kept, to confirm
     assert renewed[requirements["rules"].pk].answer is None  # accepted again every year
-
-
-def signed_in(user) -> Client:
-    client = Client(HTTP_HOST=CLISSON.host)
-    with schema_context(CLISSON.slug):
-        client.force_login(user)
-    return client
 
 
 def test_the_dossier_pages_from_start_to_validation(requirements, years, child, monkeypatch):

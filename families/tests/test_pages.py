@@ -5,23 +5,15 @@ import re
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from conftest import CLISSON, GORGES
+from conftest import GORGES, signed_in
 from families.models import ChangeRequest, Child, Decision, Household, PickupPerson
 from families.tests.factories import ChildFactory, family, parent_of
 from storage.models import Document
 from storage.tests.conftest import pdf_bytes, phone_photo
-
-
-def signed_in(user, host: str = CLISSON.host) -> Client:
-    client = Client(HTTP_HOST=host)
-    with schema_context(host.split(".")[0]):
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DataError
-from django.test import Client
 from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
-from conftest import CLISSON, GORGES
+from conftest import CLISSON, GORGES, signed_in
 from storage import access
 from storage.access import register_access_policy
 from storage.models import Document, DocumentType, StoragePolicy
@@ -26,13 +25,6 @@ OWNER = "families.household:1"
 
 def upload(data: bytes, name: str = "attestation.pdf", owner: str = OWNER, **kwargs) -> Document:
     return document_upload(upload=io.BytesIO(data), client_name=name, owner=owner, uploaded_by=None, **kwargs)
-
-
-def signed_in(host: str, user) -> Client:
-    client = Client(HTTP_HOST=host)
-    with schema_context(host.split(".")[0]):
-        client.force_login(user)
-    return client
 
 
 def test_upload_stores_the_file_under_the_communes_key_and_records_it(in_clisson):
@@ -88,7 +80,7 @@ def test_staff_review_needs_a_reason_to_refuse_and_is_journaled(in_clisson):
 )
 def test_who_may_download(in_clisson, role, status):
     document = upload(pdf_bytes())
-    client = signed_in(CLISSON.host, UserFactory(role=role))
+    client = signed_in(UserFactory(role=role), CLISSON.host)
 
     response = client.get(f"/documents/{document.id}/")
 
@@ -108,8 +100,8 @@ def test_an_owning_app_grants_its_own_readers(in_clisson, monkeypatch):
     def family_reads_its_own(user, doc):
         return doc.owner == f"test.family:{user.pk}"
 
-    assert signed_in(CLISSON.host, parent).get(f"/documents/{document.id}/").status_code == 200
-    assert signed_in(CLISSON.host, UserFactory(role=Role.PARENT)).get(f"/documents/{document.id}/").status_code == 404
+    assert signed_in(parent, CLISSON.host).get(f"/documents/{document.id}/").status_code == 200
+    assert signed_in(UserFactory(role=Role.PARENT), CLISSON.host).get(f"/documents/{document.id}/").status_code == 404
 
 
 def test_another_communes_staff_cannot_reach_a_document_even_knowing_its_id(clisson, gorges):
@@ -118,7 +110,7 @@ def test_another_communes_staff_cannot_reach_a_document_even_knowing_its_id(clis
     with schema_context(GORGES.slug):
         gorges_admin = UserFactory(role=Role.ADMINISTRATOR)
 
-    response = signed_in(GORGES.host, gorges_admin).get(f"/documents/{document.id}/")
+    response = signed_in(gorges_admin, GORGES.host).get(f"/documents/{document.id}/")
 
     assert response.status_code == 404
 
@@ -145,7 +137,7 @@ class TestOnS3:
     def test_download_redirects_to_a_short_lived_presigned_url(self, in_clisson, s3_bucket, s3_endpoint):
         data = pdf_bytes()
         document = upload(data)
-        client = signed_in(CLISSON.host, UserFactory(role=Role.ADMINISTRATOR))
+        client = signed_in(UserFactory(role=Role.ADMINISTRATOR), CLISSON.host)
 
         response = client.get(f"/documents/{document.id}/")
 
@@ -174,7 +166,7 @@ def test_a_storage_key_opens_nothing_on_any_host(clisson, gorges):
     with schema_context(CLISSON.slug):
         document = upload(pdf_bytes())
         admin = UserFactory(role=Role.ADMINISTRATOR)
-    client = signed_in(CLISSON.host, admin)
+    client = signed_in(admin, CLISSON.host)
 
     for host in (CLISSON.host, GORGES.host, "localhost"):
         client.defaults["HTTP_HOST"] = host
