@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
 
-from accounts.models import Role
-from accounts.tasks import send_email
-from tenants.queue import delay_on_commit
+from core.queue import delay_on_commit
+from core.roles import Role
+from core.tasks import send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):

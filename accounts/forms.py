@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import STAFF_ROLES, Role
+from core.roles import STAFF_ROLES, Role
 
 
 class StaffInvitationForm(forms.Form):

@@ -11,17 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    OPERATOR = "operator", _("Opérateur de la plateforme")
-    ADMINISTRATOR = "administrator", _("Administrateur de la commune")
-    SERVICE_MANAGER = "service_manager", _("Responsable de service")
-    ANIMATOR = "animator", _("Animateur")
-    FINANCE = "finance", _("Régisseur / finances")
-    PARENT = "parent", _("Parent")
-
-
-STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.SERVICE_MANAGER, Role.ANIMATOR, Role.FINANCE})
+from core.roles import STAFF_ROLES, Role
 
 
 class UserManager(BaseUserManager):

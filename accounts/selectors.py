@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
-from accounts.models import STAFF_ROLES, User
+from accounts.models import User
+from core.roles import STAFF_ROLES
 
 
 def staff_members() -> QuerySet[User]:

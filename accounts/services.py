@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import STAFF_ROLES, Role, User
+from accounts.models import User
 from accounts.tasks import send_invitation
 from audit.services import audit_record
-from tenants.queue import delay_on_commit
+from core.queue import delay_on_commit
+from core.roles import STAFF_ROLES, Role
 
 
 def user_invite(*, email: str, role: Role, first_name: str = "", last_name: str = "") -> User:

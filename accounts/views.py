@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import StaffInvitationForm
-from accounts.models import Role
 from accounts.selectors import staff_members
 from accounts.services import staff_invite, user_activate
+from core.roles import Role
 
 
 class ActivationView(PasswordResetFromKeyView):

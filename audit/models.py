@@ -4,23 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-ACTION_LABELS = {
-    "catalog.create": _("création"),
-    "catalog.update": _("modification"),
-    "catalog.delete": _("suppression"),
-    "catalog.brackets": _("tranches de quotient"),
-    "catalog.replace": _("catalogue remplacé"),
-    "accounts.invite": _("invitation"),
-    "storage.review": _("examen d'un document"),
-    "families.decide": _("décision sur une demande"),
-    "families.email": _("changement d'adresse e-mail"),
-    "families.dossier": _("examen d'un dossier"),
-    "families.requirement": _("pièce du dossier"),
-    "families.counter_start": _("début d'un passage au guichet"),
-    "families.counter": _("changement fait au guichet"),
-    "storage.delete": _("suppression d'un document"),
-    "storage.policy": _("taille maximale des fichiers"),
-}
+# Each app registers the labels of the actions it journals (see `register_action_labels`).
+ACTION_LABELS: dict[str, str] = {}
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    """Called by an app at start-up: how its journal actions read on a record's history."""
+    ACTION_LABELS.update(labels)
 
 
 class AuditEntry(models.Model):

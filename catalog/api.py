@@ -15,7 +15,7 @@ from catalog.days import service_days
 from catalog.permissions import ReadOrAdministratorWrite
 from catalog.selectors import services_with_rules
 from catalog.services import catalog_entry_delete, catalog_entry_save
-from config.api import ApplicationError
+from core.errors import ApplicationError
 
 MAX_DAYS = 93
 

@@ -5,9 +5,10 @@ from django.db import models as db_models
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from catalog import models
 from catalog.models import brackets_check
+from core.roles import Role
 
 
 def html5_formfield(db_field: db_models.Field, **kwargs) -> forms.Field | None:

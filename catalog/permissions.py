@@ -1,6 +1,6 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.models import Role
+from core.roles import Role
 
 
 class ReadOrAdministratorWrite(BasePermission):

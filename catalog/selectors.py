@@ -5,9 +5,10 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role, User
+from accounts.models import User
 from catalog.engine import CatalogSnapshot
 from catalog.models import CalendarException, CapacityOverride, SchoolYear, Service, Tariff
+from core.roles import Role
 
 CUTOFF_REACH = timedelta(days=62)
 

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import Role
 from audit.selectors import entries_for
 from catalog import forms as catalog_forms
 from catalog import models, previews
 from catalog.days import service_days
 from catalog.selectors import catalog_snapshot, get_service_for, services_for, services_with_rules
 from catalog.services import catalog_entry_delete, catalog_entry_save, tariff_save
+from core.roles import Role
 
 CATALOG_ROLES = {Role.ADMINISTRATOR, Role.SERVICE_MANAGER}
 

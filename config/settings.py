@@ -30,6 +30,7 @@ SHARED_APPS = [
     # Before django_tenants: its migrate_schemas command overrides theirs.
     "tenants",
     "django_tenants",
+    "core",
     # Installed in both schemas: operators live in public, staff and parents in
     # each commune, each schema with its own users, sessions and e-mails.
     "accounts",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "theming.context_processors.branding",
+                "core.context_processors.capabilities",
             ],
         },
     },
@@ -237,7 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Portail Famille API",

@@ -1,6 +1,7 @@
 """Guardians read their own household's documents (registered with storage at start-up)."""
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 from families.models import Guardian
 from storage.access import register_access_policy
 from storage.models import Document

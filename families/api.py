@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
-from config.api import ApplicationError
+from core.errors import ApplicationError
+from core.roles import Role
 from families import services
 from families.models import ChangeRequest, Child, Decision, Dossier, Household, PickupPerson
 from families.selectors import (

@@ -5,8 +5,9 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.models import User
 from catalog.models import SchoolYear
+from core.roles import Role
 from families.models import ChangeRequest, Child, Decision, Dossier, DossierItem, Guardian, Household
 from storage.models import Document
 

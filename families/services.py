@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import user_invite
-from accounts.tasks import send_email
 from audit.services import audit_record
 from catalog.models import SchoolYear
+from core.queue import delay_on_commit
+from core.roles import Role
+from core.tasks import send_email
 from families.models import (
     ChangeRequest,
     Child,
@@ -30,7 +32,6 @@ from families.selectors import child_key, household_key
 from families.tasks import send_decision_email, send_dossier_email
 from storage.models import Document, DocumentType
 from storage.services import document_review, document_upload
-from tenants.queue import delay_on_commit
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import Role
 from audit.services import audit_record
+from core.roles import Role
 from families import forms, services
 from families.models import Dossier, DossierRequirement, Guardian, Household
 from families.selectors import (

@@ -1,17 +1,15 @@
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.tasks import send_email
+from core.communes import current_commune, portal_url
+from core.queue import for_each_active_commune
+from core.tasks import send_email
 from families.models import ChangeRequest, Dossier, Household
 from storage.models import Document
-from tenants.models import Commune
-from tenants.queue import for_each_active_commune
-from tenants.selectors import portal_url
 
 
 @shared_task
@@ -21,7 +19,7 @@ def send_decision_email(*, request_id: int) -> None:
     recipients = [g.email for g in request.household.guardians.all() if g.user_id]
     if not recipients:
         return
-    commune = Commune.objects.get(schema_name=connection.schema_name)
+    commune = current_commune()
     context = {"request": request, "commune": commune, "dashboard_url": portal_url(commune, "/famille/")}
     with translation.override("fr"):
         subject = render_to_string("families/email/decision_subject.txt", context).strip()
@@ -36,7 +34,7 @@ def send_dossier_email(*, dossier_id: int) -> None:
     recipients = [g.email for g in dossier.child.household.guardians.all() if g.user_id]
     if not recipients:
         return
-    commune = Commune.objects.get(schema_name=connection.schema_name)
+    commune = current_commune()
     refused = [item for item in dossier.items.select_related("requirement") if item.reason]
     context = {
         "dossier": dossier,
@@ -74,7 +72,7 @@ def remind_expiring_documents() -> int:
         by_household.setdefault(document.owner, []).append(document)
     if not by_household:
         return 0
-    commune = Commune.objects.get(schema_name=connection.schema_name)
+    commune = current_commune()
     households = Household.objects.in_bulk([int(owner.rsplit(":", 1)[1]) for owner in by_household])
     for owner, documents in by_household.items():
         household = households.get(int(owner.rsplit(":", 1)[1]))

@@ -6,7 +6,8 @@ storage itself knows none of them.
 
 from collections.abc import Callable
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 from storage.models import Document
 
 # Animators take attendance: they never see families' papers. Service managers will read those of

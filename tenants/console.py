@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalog.transfer import CatalogImportError, catalog_document_parse
+from core.communes import portal_url
 from tenants.forms import CatalogImportForm, OnboardingForm
 from tenants.models import Commune
-from tenants.selectors import commune_catalog_text, communes_for_console, pending_contact_requests, portal_url
+from tenants.selectors import commune_catalog_text, communes_for_console, pending_contact_requests
 from tenants.services import commune_catalog_replace, commune_onboard, commune_set_status
 
 STATUS_ACTIONS = {

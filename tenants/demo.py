@@ -7,8 +7,9 @@ from pathlib import Path
 from django.db import transaction
 from django_tenants.utils import schema_context
 
-from accounts.models import Role, User
+from accounts.models import User
 from catalog.transfer import catalog_import
+from core.roles import Role
 from families.models import Child, Decision, Guardian
 from families.services import Address, child_add, household_create, request_decide
 from families.starters import install_standard_dossier

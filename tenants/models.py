@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from core.communes import CommuneStatus
+
 # Lowercase letters and digits: a valid PostgreSQL schema name and DNS label.
 validate_slug = RegexValidator(
     r"^[a-z][a-z0-9]{1,29}$",
@@ -19,10 +21,7 @@ RESERVED_SLUGS = frozenset({"public", "www", "admin", "api", "static", "media", 
 
 
 class Commune(TenantMixin):
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspendue")
-        ARCHIVED = "archived", _("Archivée")
+    Status = CommuneStatus
 
     # The commune's slug: its schema and the label of its subdomain.
     schema_name = models.CharField(

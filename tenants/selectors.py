@@ -2,29 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django_tenants.utils import schema_context
 
 from catalog.transfer import catalog_export_text
+from core.communes import domain_url
 from tenants.models import Commune, ContactRequest
-
-
-def portal_url(commune: Commune, path: str = "/") -> str:
-    """Absolute URL of a page of the commune's portal, on its primary domain."""
-    return domain_url(commune.get_primary_domain().domain, path)
-
-
-def domain_url(domain: str, path: str = "/") -> str:
-    port = settings.PLATFORM_URL_PORT
-    default_port = {"http": "80", "https": "443"}[settings.PLATFORM_URL_SCHEME]
-    netloc = domain if port in ("", default_port) else f"{domain}:{port}"
-    return f"{settings.PLATFORM_URL_SCHEME}://{netloc}{path}"
-
-
-def commune_subdomain(slug: str) -> str:
-    return f"{slug}.{settings.PLATFORM_DOMAIN}"
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
-from accounts.models import Role
 from accounts.services import user_invite
 from catalog import starters
 from catalog.services import catalog_replace
 from catalog.transfer import catalog_import
+from core.communes import commune_subdomain
+from core.roles import Role
 from families.starters import install_standard_dossier
 from tenants.models import RESERVED_SLUGS, Commune, ContactRequest, Domain
 from tenants.schema_template import schema_create
-from tenants.selectors import commune_subdomain
 from theming.services import branding_update
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 import factory
 from allauth.account.models import EmailAddress
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 
 PASSWORD = "un-mot-de-passe-solide"
 

@@ -5,9 +5,10 @@ import re
 from django.core import mail
 from django_tenants.utils import schema_context
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import user_invite
 from conftest import host_client
+from core.roles import Role
 
 NEW_PASSWORD = "mon-nouveau-mot-de-passe"
 

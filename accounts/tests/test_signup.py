@@ -5,8 +5,9 @@ import re
 from django.core import mail
 from django_tenants.utils import schema_context
 
-from accounts.models import Role, User
+from accounts.models import User
 from conftest import host_client
+from core.roles import Role
 
 PASSWORD = "un-mot-de-passe-solide"
 

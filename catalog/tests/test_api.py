@@ -7,10 +7,10 @@ import pytest
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from catalog.models import CutoffRule, Service
 from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
+from core.roles import Role
 
 
 def api_client(host: str, role: Role | None = Role.PARENT) -> APIClient:

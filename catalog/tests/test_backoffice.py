@@ -7,7 +7,6 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from catalog import engine
@@ -23,6 +22,7 @@ from catalog.tests.factories import (
     bracket,
 )
 from conftest import CLISSON, GORGES, signed_in
+from core.roles import Role
 
 BASE = "/gestion/catalogue"
 

@@ -2,8 +2,8 @@ from datetime import date
 
 import factory
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from core.roles import Role
 from families.models import Child, Guardian, Household
 from families.services import Address, household_create
 

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
 from conftest import signed_in
+from core.roles import Role
 from families.models import Decision, Dossier
 from families.tests.factories import ChildFactory, family, parent_of
 from storage.models import Document

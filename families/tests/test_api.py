@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from conftest import CLISSON, GORGES
+from core.roles import Role
 from families.models import Decision
 from families.tests.factories import ChildFactory, family, parent_of
 from storage.tests.conftest import pdf_bytes, phone_photo

@@ -8,10 +8,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
 from conftest import signed_in
+from core.roles import Role
 from families.models import Decision, Dossier, DossierRequirement
 from families.selectors import dossier_validated
 from families.services import dossier_fill, dossier_open, dossier_review, dossier_submit

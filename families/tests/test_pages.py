@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from conftest import GORGES, signed_in
+from core.roles import Role
 from families.models import ChangeRequest, Child, Decision, Household, PickupPerson
 from families.tests.factories import ChildFactory, family, parent_of
 from storage.models import Document

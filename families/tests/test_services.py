@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
+from core.roles import Role
 from families.models import ChangeRequest, Child, Decision
 from families.services import (
     Address,

@@ -10,10 +10,10 @@ from django.core.files.storage import default_storage
 from django.db import DataError
 from django_tenants.utils import schema_context
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from conftest import CLISSON, GORGES, signed_in
+from core.roles import Role
 from storage import access
 from storage.access import register_access_policy
 from storage.models import Document, DocumentType, StoragePolicy

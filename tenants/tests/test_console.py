@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
+from core.roles import Role
 from tenants.models import Commune, ContactRequest
 from tenants.selectors import communes_for_console
 

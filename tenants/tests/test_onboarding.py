@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
-from accounts.models import Role, User
+from accounts.models import User
 from conftest import host_client
+from core.roles import Role
 from tenants.models import Commune, Domain
 from tenants.services import STARTER_TEMPLATES, commune_onboard
 from theming.models import Branding

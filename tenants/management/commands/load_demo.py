@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from core.communes import portal_url
 from tenants.demo import DEMO_PASSWORD, OPERATOR_EMAIL, load_demo
 from tenants.models import Commune
-from tenants.selectors import portal_url
 
 
 class Command(BaseCommand):

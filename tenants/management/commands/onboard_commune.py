@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.selectors import portal_url
+from core.communes import portal_url
 from tenants.services import STARTER_TEMPLATES, commune_onboard
 
 

@@ -3,6 +3,8 @@
 from celery import Task
 from django.db import connection, transaction
 
+from core.communes import active_commune_schemas
+
 
 def delay_on_commit(task: Task, **kwargs) -> None:
     # The schema is read now: by commit time the connection may be back on
@@ -14,11 +16,7 @@ def delay_on_commit(task: Task, **kwargs) -> None:
 
 def for_each_active_commune(task: Task, **kwargs) -> int:
     """Queue `task` once per active commune, each run in its own schema (periodic jobs fan out this way)."""
-    from tenants.models import Commune
-
-    communes = Commune.objects.filter(status=Commune.Status.ACTIVE).exclude(schema_name="public")
-    count = 0
-    for schema_name in communes.values_list("schema_name", flat=True):
+    schemas = active_commune_schemas()
+    for schema_name in schemas:
         task.apply_async(kwargs=kwargs, headers={"_schema_name": schema_name})
-        count += 1
-    return count
+    return len(schemas)
