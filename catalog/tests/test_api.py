@@ -1,9 +1,11 @@
 """Catalogue API: the engine's answer day by day, errors in one shape, writes for administrators only."""
 
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
@@ -11,6 +13,7 @@ from accounts.tests.factories import UserFactory
 from catalog.models import CutoffRule, Service
 from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
 from core.roles import Role
+from core.testing import frozen_clock
 
 
 def api_client(host: str, role: Role | None = Role.PARENT) -> APIClient:
@@ -132,12 +135,17 @@ def test_openapi_schema_and_local_docs(clisson):
     assert "cdn" not in docs.content.decode().lower() and "/static/drf_spectacular_sidecar/" in docs.content.decode()
 
 
-def test_days_today_counts_from_the_real_clock(wednesdays):
-    today = date.today().isoformat()
-    response = api_client("clisson.localhost").get(
-        f"/api/v1/catalog/services/{wednesdays.pk}/days", {"start": today, "end": today}
-    )
-    assert response.status_code == 200 and len(response.json()) == 1
+def test_today_is_the_day_in_paris_and_the_clock_decides(wednesdays):
+    # 00:30 on Wednesday 17 March in Paris, still Tuesday 16 in UTC.
+    with frozen_clock(datetime(2027, 3, 17, 0, 30, tzinfo=ZoneInfo("Europe/Paris"))):
+        today = timezone.localdate().isoformat()
+        response = api_client("clisson.localhost").get(
+            f"/api/v1/catalog/services/{wednesdays.pk}/days", {"start": today, "end": today}
+        )
+
+    [day] = response.json()
+    assert day["date"] == "2027-03-17" and day["open"]
+    assert day["booking"]["reason"] == "past"
 
 
 def test_bracket_writes_are_checked_against_their_tariff(wednesdays):
