@@ -14,7 +14,11 @@ from catalog import models
 from catalog.days import service_days
 from catalog.permissions import ReadOrAdministratorWrite
 from catalog.selectors import services_with_rules
-from catalog.services import catalog_entry_delete, catalog_entry_save
+from catalog.services import (
+    catalog_entry_delete,
+    catalog_entry_save,
+    tariff_save,
+)
 from core.errors import ApplicationError
 
 MAX_DAYS = 93
@@ -27,18 +31,19 @@ class CatalogViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         entry = serializer.Meta.model(**serializer.validated_data)
-        serializer.instance = catalog_entry_save(
-            actor=self.request.user, entry=entry, changed_fields=serializer.validated_data
-        )
+        serializer.instance = self.save_entry(entry, serializer.validated_data)
 
     def perform_update(self, serializer):
         entry = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(entry, name, value)
-        catalog_entry_save(actor=self.request.user, entry=entry, changed_fields=serializer.validated_data)
+        self.save_entry(entry, serializer.validated_data)
 
     def perform_destroy(self, instance):
         catalog_entry_delete(actor=self.request.user, entry=instance)
+
+    def save_entry(self, entry, changed_fields):
+        return catalog_entry_save(actor=self.request.user, entry=entry, changed_fields=changed_fields)
 
 
 def model_serializer(model_class: type) -> type[serializers.ModelSerializer]:
@@ -190,6 +195,9 @@ class CutoffRuleViewSet(CatalogViewSet):
 class TariffViewSet(CatalogViewSet):
     queryset = models.Tariff.objects.prefetch_related("brackets")
     serializer_class = TariffSerializer
+
+    def save_entry(self, entry, changed_fields):
+        return tariff_save(actor=self.request.user, tariff=entry, changed_fields=changed_fields)
 
 
 class TariffBracketViewSet(CatalogViewSet):

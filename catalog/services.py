@@ -64,27 +64,39 @@ def catalog_entry_delete(*, actor: User, entry: models.Model) -> None:
             ) from exc
 
 
-def tariff_save(*, actor: User, tariff: Tariff, brackets: list[TariffBracket], changed_fields: Iterable[str]) -> Tariff:
-    """Save a tariff with its whole set of QF brackets, which replaces the previous one."""
-    if not brackets and tariff.unknown_qf_price is None:
-        raise ValidationError(_("Indiquez au moins une tranche de quotient, ou un prix sans quotient connu."))
-    brackets_check(brackets)
-    for bracket in brackets:
-        bracket.full_clean(exclude=["tariff"])
-    with transaction.atomic():
-        catalog_entry_save(actor=actor, entry=tariff, changed_fields=changed_fields)
-        tariff.brackets.all().delete()
+def tariff_save(
+    *, actor: User, tariff: Tariff, changed_fields: Iterable[str], brackets: list[TariffBracket] | None = None
+) -> Tariff:
+    """Save a tariff and, when `brackets` is given, replace its whole set of QF brackets with them."""
+    if brackets is not None:
+        brackets_check(brackets)
         for bracket in brackets:
-            bracket.pk, bracket.tariff = None, tariff
-        TariffBracket.objects.bulk_create(brackets)
-        audit_record(
-            actor=actor,
-            action="catalog.brackets",
-            target=tariff,
-            changes={"brackets": [f"{b.qf_min}–{b.qf_max or '∞'} : {b.price}" for b in brackets]},
-            context=tariff.service,
-        )
+            bracket.full_clean(exclude=["tariff"])
+    with transaction.atomic():
+        _lock_service_of(tariff)
+        has_brackets = bool(brackets) if brackets is not None else tariff.pk is not None and tariff.brackets.exists()
+        _priced_check(tariff, has_brackets=has_brackets)
+        catalog_entry_save(actor=actor, entry=tariff, changed_fields=changed_fields)
+        if brackets is not None:
+            tariff.brackets.all().delete()
+            for bracket in brackets:
+                bracket.pk, bracket.tariff = None, tariff
+            TariffBracket.objects.bulk_create(brackets)
+            audit_record(
+                actor=actor,
+                action="catalog.brackets",
+                target=tariff,
+                changes={"brackets": [f"{b.qf_min}–{b.qf_max or '∞'} : {b.price}" for b in brackets]},
+                context=tariff.service,
+            )
     return tariff
+
+
+def _priced_check(tariff: Tariff, *, has_brackets: bool) -> None:
+    if not has_brackets and tariff.unknown_qf_price is None:
+        raise ValidationError(
+            {"unknown_qf_price": _("Indiquez au moins une tranche de quotient, ou un prix sans quotient connu.")}
+        )
 
 
 def catalog_replace(*, document: object, actor_email: str) -> dict[str, int]:

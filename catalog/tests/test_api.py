@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from catalog.models import CutoffRule, Service
+from catalog.models import CutoffRule, Service, Tariff
 from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
 from core.roles import Role
 from core.testing import frozen_clock
@@ -164,6 +164,45 @@ def test_bracket_writes_are_checked_against_their_tariff(wednesdays):
     assert overlapping.status_code == 400
     assert overlapping.json()["fields"]["non_field_errors"] == ["Les tranches 0–700 et 500–∞ se chevauchent."]
     assert following.status_code == 201
+
+
+PRICE_NEEDED = "Indiquez au moins une tranche de quotient, ou un prix sans quotient connu."
+
+
+def test_a_tariff_without_brackets_needs_an_unknown_qf_price(wednesdays):
+    client = api_client("clisson.localhost", Role.ADMINISTRATOR)
+    payload = {"service": wednesdays.pk, "valid_from": "2026-09-01"}
+
+    refused = client.post("/api/v1/catalog/tariffs/", payload, format="json")
+    priced = client.post("/api/v1/catalog/tariffs/", {**payload, "unknown_qf_price": "4.50"}, format="json")
+
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "code": "invalid",
+        "message": "Certaines valeurs sont invalides.",
+        "fields": {"unknown_qf_price": [PRICE_NEEDED]},
+    }
+    assert priced.status_code == 201
+    with schema_context("clisson"):
+        assert wednesdays.tariffs.get().unknown_qf_price == Decimal("4.50")
+
+
+def test_a_tariff_keeps_its_unknown_qf_price_while_it_has_no_brackets(wednesdays):
+    with schema_context("clisson"):
+        flat = TariffFactory(service=wednesdays, unknown_qf_price=Decimal("4.50"))
+        by_qf = TariffFactory(service=wednesdays, residence=Tariff.Residence.RESIDENT, unknown_qf_price=Decimal(5))
+        bracket(by_qf, 0, None, "3.00")
+    client = api_client("clisson.localhost", Role.ADMINISTRATOR)
+
+    refused = client.patch(f"/api/v1/catalog/tariffs/{flat.pk}/", {"unknown_qf_price": None}, format="json")
+    accepted = client.patch(f"/api/v1/catalog/tariffs/{by_qf.pk}/", {"unknown_qf_price": None}, format="json")
+
+    assert refused.status_code == 400 and refused.json()["fields"] == {"unknown_qf_price": [PRICE_NEEDED]}
+    assert accepted.status_code == 200
+    with schema_context("clisson"):
+        flat.refresh_from_db()
+        by_qf.refresh_from_db()
+    assert flat.unknown_qf_price == Decimal("4.50") and by_qf.unknown_qf_price is None
 
 
 def test_parents_do_not_see_who_manages_a_service(wednesdays):
