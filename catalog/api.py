@@ -17,6 +17,8 @@ from catalog.selectors import services_with_rules
 from catalog.services import (
     catalog_entry_delete,
     catalog_entry_save,
+    tariff_bracket_delete,
+    tariff_bracket_save,
     tariff_save,
 )
 from core.errors import ApplicationError
@@ -204,26 +206,8 @@ class TariffBracketViewSet(CatalogViewSet):
     queryset = models.TariffBracket.objects.all()
     serializer_class = TariffBracketSerializer
 
-    def perform_create(self, serializer):
-        self._check_with_siblings(serializer)
-        super().perform_create(serializer)
+    def save_entry(self, entry, changed_fields):
+        return tariff_bracket_save(actor=self.request.user, bracket=entry, changed_fields=changed_fields)
 
-    def perform_update(self, serializer):
-        self._check_with_siblings(serializer)
-        super().perform_update(serializer)
-
-    def _check_with_siblings(self, serializer) -> None:
-        """A bracket is valid only together with the other brackets of its tariff."""
-        data = serializer.validated_data
-        tariff = data.get("tariff") or serializer.instance.tariff
-        others = tariff.brackets.exclude(pk=getattr(serializer.instance, "pk", None))
-        merged = {
-            **(
-                {}
-                if serializer.instance is None
-                else {"qf_min": serializer.instance.qf_min, "qf_max": serializer.instance.qf_max}
-            ),
-            **data,
-        }
-        candidate = models.TariffBracket(qf_min=merged.get("qf_min", 0), qf_max=merged.get("qf_max"), price=0)
-        models.brackets_check([*others, candidate])
+    def perform_destroy(self, instance):
+        tariff_bracket_delete(actor=self.request.user, bracket=instance)

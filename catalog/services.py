@@ -82,13 +82,52 @@ def tariff_save(
             for bracket in brackets:
                 bracket.pk, bracket.tariff = None, tariff
             TariffBracket.objects.bulk_create(brackets)
-            audit_record(
-                actor=actor,
-                action="catalog.brackets",
-                target=tariff,
-                changes={"brackets": [f"{b.qf_min}–{b.qf_max or '∞'} : {b.price}" for b in brackets]},
-                context=tariff.service,
-            )
+            _journal_brackets(actor=actor, tariff=tariff, brackets=brackets)
+    return tariff
+
+
+def tariff_bracket_save(*, actor: User, bracket: TariffBracket, changed_fields: Iterable[str]) -> TariffBracket:
+    """Create or change one QF bracket, valid only together with the other brackets of its tariff."""
+    created = bracket.pk is None
+    with transaction.atomic():
+        tariff = _locked_tariff(bracket)
+        if not created and not TariffBracket.objects.filter(pk=bracket.pk, tariff=tariff).exists():
+            # Its former tariff would lose it without being checked.
+            raise ValidationError({"tariff": _("Une tranche ne change pas de tarif : créez-la dans l'autre tarif.")})
+        bracket.full_clean()
+        brackets = [*tariff.brackets.exclude(pk=bracket.pk), bracket]
+        brackets_check(brackets)
+        columns = {f.name for f in TariffBracket._meta.concrete_fields} & set(changed_fields)
+        bracket.save(update_fields=None if created else columns or None)
+        _journal_brackets(actor=actor, tariff=tariff, brackets=brackets)
+    return bracket
+
+
+def tariff_bracket_delete(*, actor: User, bracket: TariffBracket) -> None:
+    """Remove one QF bracket; those left must still follow each other from 0, so only the highest can go."""
+    with transaction.atomic():
+        tariff = _locked_tariff(bracket)
+        remaining = list(tariff.brackets.exclude(pk=bracket.pk))
+        try:
+            brackets_check(remaining)
+        except ValidationError as exc:
+            raise ValidationError(
+                _(
+                    "Sans la tranche %(bracket)s, les tranches ne se suivraient plus depuis un QF de 0 : "
+                    "supprimez-les en partant de la plus haute."
+                )
+                % {"bracket": _bracket_label(bracket)}
+            ) from exc
+        _priced_check(tariff, has_brackets=bool(remaining))
+        bracket.delete()
+        _journal_brackets(actor=actor, tariff=tariff, brackets=remaining)
+
+
+def _locked_tariff(bracket: TariffBracket) -> Tariff:
+    """The bracket's tariff, read again once its service is locked: brackets are checked as a set."""
+    tariff = bracket.tariff
+    _lock_service_of(tariff)
+    tariff.refresh_from_db()
     return tariff
 
 
@@ -97,6 +136,22 @@ def _priced_check(tariff: Tariff, *, has_brackets: bool) -> None:
         raise ValidationError(
             {"unknown_qf_price": _("Indiquez au moins une tranche de quotient, ou un prix sans quotient connu.")}
         )
+
+
+def _journal_brackets(*, actor: User, tariff: Tariff, brackets: list[TariffBracket]) -> None:
+    """Brackets are journaled as the whole set they make, on the service's history."""
+    ordered = sorted(brackets, key=lambda b: b.qf_min)
+    audit_record(
+        actor=actor,
+        action="catalog.brackets",
+        target=tariff,
+        changes={"brackets": [f"{_bracket_label(b)} : {b.price}" for b in ordered]},
+        context=tariff.service,
+    )
+
+
+def _bracket_label(bracket: TariffBracket) -> str:
+    return f"{bracket.qf_min}–{'∞' if bracket.qf_max is None else bracket.qf_max}"
 
 
 def catalog_replace(*, document: object, actor_email: str) -> dict[str, int]:

@@ -5,11 +5,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+from audit.selectors import entries_for
 from catalog.models import CutoffRule, Service, Tariff
 from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
 from core.roles import Role
@@ -203,6 +206,116 @@ def test_a_tariff_keeps_its_unknown_qf_price_while_it_has_no_brackets(wednesdays
         flat.refresh_from_db()
         by_qf.refresh_from_db()
     assert flat.unknown_qf_price == Decimal("4.50") and by_qf.unknown_qf_price is None
+
+
+@pytest.fixture
+def three_brackets(wednesdays):
+    with schema_context("clisson"):
+        tariff = TariffFactory(service=wednesdays)
+        bracket(tariff, 0, 700, "3.00")
+        bracket(tariff, 701, 1200, "4.00")
+        bracket(tariff, 1201, None, "5.00")
+    return tariff
+
+
+def brackets_of(tariff: Tariff) -> list[tuple]:
+    with schema_context("clisson"):
+        return [(b.qf_min, b.qf_max, str(b.price)) for b in tariff.brackets.all()]
+
+
+def history_of(service: Service) -> list[tuple]:
+    with schema_context("clisson"):
+        return [(e.action, e.changes) for e in entries_for(record=service)]
+
+
+def test_a_bracket_is_checked_with_its_siblings_under_the_service_lock(three_brackets):
+    with schema_context("clisson"):
+        top = three_brackets.brackets.get(qf_min=1201)
+    client = api_client("clisson.localhost", Role.ADMINISTRATOR)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.patch(f"/api/v1/catalog/tariff-brackets/{top.pk}/", {"qf_max": 2000}, format="json")
+
+    assert response.status_code == 200
+    sql = [q["sql"] for q in captured.captured_queries]
+    lock = next(i for i, q in enumerate(sql) if q.startswith('SELECT "catalog_service"') and "FOR UPDATE" in q)
+    siblings = next(i for i, q in enumerate(sql) if 'FROM "catalog_tariffbracket" WHERE' in q and "NOT" in q)
+    assert lock < siblings
+
+
+def test_bracket_changes_appear_in_the_service_history(three_brackets, wednesdays):
+    with schema_context("clisson"):
+        top = three_brackets.brackets.get(qf_min=1201)
+    client = api_client("clisson.localhost", Role.ADMINISTRATOR)
+
+    client.patch(f"/api/v1/catalog/tariff-brackets/{top.pk}/", {"qf_max": 2000}, format="json")
+    client.post(
+        "/api/v1/catalog/tariff-brackets/",
+        {"tariff": three_brackets.pk, "qf_min": 2001, "price": "6.00"},
+        format="json",
+    )
+
+    assert history_of(wednesdays)[:2] == [
+        ("catalog.brackets", {"brackets": ["0–700 : 3.00", "701–1200 : 4.00", "1201–2000 : 5.00", "2001–∞ : 6.00"]}),
+        ("catalog.brackets", {"brackets": ["0–700 : 3.00", "701–1200 : 4.00", "1201–2000 : 5.00"]}),
+    ]
+
+
+def test_deleting_the_highest_bracket_is_journaled_and_leaves_a_valid_set(three_brackets, wednesdays):
+    with schema_context("clisson"):
+        top = three_brackets.brackets.get(qf_min=1201)
+
+    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(f"/api/v1/catalog/tariff-brackets/{top.pk}/")
+
+    assert response.status_code == 204
+    assert brackets_of(three_brackets) == [(0, 700, "3.00"), (701, 1200, "4.00")]
+    assert history_of(wednesdays)[0] == ("catalog.brackets", {"brackets": ["0–700 : 3.00", "701–1200 : 4.00"]})
+
+
+@pytest.mark.parametrize(("qf_min", "label"), [(0, "0–700"), (701, "701–1200")])
+def test_deleting_a_lower_bracket_would_leave_a_gap_and_is_refused(three_brackets, wednesdays, qf_min, label):
+    with schema_context("clisson"):
+        lower = three_brackets.brackets.get(qf_min=qf_min)
+
+    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(
+        f"/api/v1/catalog/tariff-brackets/{lower.pk}/"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["non_field_errors"] == [
+        f"Sans la tranche {label}, les tranches ne se suivraient plus depuis un QF de 0 : "
+        "supprimez-les en partant de la plus haute."
+    ]
+    assert len(brackets_of(three_brackets)) == 3
+    assert history_of(wednesdays) == []
+
+
+def test_the_last_bracket_stays_while_the_tariff_has_no_unknown_qf_price(wednesdays):
+    with schema_context("clisson"):
+        tariff = TariffFactory(service=wednesdays)
+        only = bracket(tariff, 0, None, "3.00")
+
+    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(f"/api/v1/catalog/tariff-brackets/{only.pk}/")
+
+    assert response.status_code == 400 and response.json()["fields"] == {"unknown_qf_price": [PRICE_NEEDED]}
+    assert brackets_of(tariff) == [(0, None, "3.00")]
+
+
+def test_a_bracket_does_not_move_to_another_tariff(three_brackets, wednesdays):
+    with schema_context("clisson"):
+        other = TariffFactory(service=wednesdays, residence=Tariff.Residence.RESIDENT, unknown_qf_price=Decimal(5))
+        first = three_brackets.brackets.get(qf_min=0)
+
+    # Valid in the other tariff, but it would leave this one starting at 701.
+    response = api_client("clisson.localhost", Role.ADMINISTRATOR).patch(
+        f"/api/v1/catalog/tariff-brackets/{first.pk}/", {"tariff": other.pk}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "tariff": ["Une tranche ne change pas de tarif : créez-la dans l'autre tarif."]
+    }
+    assert len(brackets_of(three_brackets)) == 3
 
 
 def test_parents_do_not_see_who_manages_a_service(wednesdays):
