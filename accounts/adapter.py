@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
 
 from core.queue import delay_on_commit
-from core.roles import Role
+from core.roles import Capability, can
 from core.tasks import send_email
 
 
@@ -19,7 +19,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         if connection.schema_name == get_public_schema_name():
             return reverse("console:commune_list")
-        if request.user.role == Role.PARENT:
+        if can(request.user, Capability.FAMILY_SPACE):
             return reverse("families:dashboard")
         return super().get_login_redirect_url(request)
 

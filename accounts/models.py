@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import STAFF_ROLES, Role
+from core.roles import Role
 
 
 class UserManager(BaseUserManager):
@@ -60,11 +60,3 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
-
-    @property
-    def is_commune_staff(self) -> bool:
-        return self.role in STAFF_ROLES
-
-    @property
-    def is_operator(self) -> bool:
-        return self.role == Role.OPERATOR

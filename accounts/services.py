@@ -1,7 +1,7 @@
 """Writes on user accounts."""
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.tasks import send_invitation
 from audit.services import audit_record
 from core.queue import delay_on_commit
-from core.roles import STAFF_ROLES, Role
+from core.roles import STAFF_ROLES, Capability, Role, can
 
 
 def user_invite(*, email: str, role: Role, first_name: str = "", last_name: str = "") -> User:
@@ -28,6 +28,8 @@ def user_invite(*, email: str, role: Role, first_name: str = "", last_name: str 
 
 def staff_invite(*, actor: User, email: str, role: Role, first_name: str = "", last_name: str = "") -> User:
     """An administrator brings a colleague (or a partner's manager) into the commune's back-office."""
+    if not can(actor, Capability.TEAM_MANAGE):
+        raise PermissionDenied
     if role not in STAFF_ROLES:
         raise ValidationError({"role": _("Ce rôle n'est pas un rôle d'agent.")})
     if User.objects.filter(email__iexact=email).exists():

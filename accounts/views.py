@@ -1,7 +1,6 @@
 from allauth.account.views import PasswordResetFromKeyView
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -11,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import StaffInvitationForm
 from accounts.selectors import staff_members
 from accounts.services import staff_invite, user_activate
-from core.roles import Role
+from core.access import capability_required
+from core.roles import Capability
 
 
 class ActivationView(PasswordResetFromKeyView):
@@ -28,11 +28,9 @@ class ActivationView(PasswordResetFromKeyView):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@capability_required(Capability.TEAM_MANAGE)
 def team(request: HttpRequest) -> HttpResponse:
     """The commune's staff accounts, and invitations for new ones (administrators only)."""
-    if request.user.role != Role.ADMINISTRATOR:
-        raise PermissionDenied
     form = StaffInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

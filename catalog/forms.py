@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from catalog import models
 from catalog.models import brackets_check
-from core.roles import Role
+from core.roles import Capability, can
 
 
 def html5_formfield(db_field: db_models.Field, **kwargs) -> forms.Field | None:
@@ -101,7 +101,7 @@ class ServiceForm(CatalogForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.actor.role != Role.ADMINISTRATOR:
+        if not can(self.actor, Capability.CATALOG_CONFIGURE):
             # A manager tunes their service; who manages it and where it runs is the mairie's call.
             del self.fields["managers"]
             self.fields["site"].disabled = True

@@ -1,6 +1,6 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from core.roles import Role
+from core.roles import Capability, can
 
 
 class ReadOrAdministratorWrite(BasePermission):
@@ -10,4 +10,4 @@ class ReadOrAdministratorWrite(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return request.method in SAFE_METHODS or user.role == Role.ADMINISTRATOR
+        return request.method in SAFE_METHODS or can(user, Capability.CATALOG_CONFIGURE)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from catalog.engine import CatalogSnapshot
 from catalog.models import CalendarException, CapacityOverride, SchoolYear, Service, Tariff
-from core.roles import Role
+from core.roles import Capability, can
 
 CUTOFF_REACH = timedelta(days=62)
 
@@ -41,9 +41,9 @@ def catalog_snapshot(*, services: list[Service], start: date, end: date) -> Cata
 def services_for(*, actor: User) -> QuerySet[Service]:
     """The services a staff member configures: all of them for administrators, their own for managers."""
     services = Service.objects.select_related("site")
-    if actor.role == Role.ADMINISTRATOR:
+    if can(actor, Capability.CATALOG_CONFIGURE):
         return services
-    if actor.role == Role.SERVICE_MANAGER:
+    if can(actor, Capability.CATALOG_VIEW):  # scoped: the services given to them, or to their site
         return services.filter(Q(managers=actor) | Q(site__managers=actor)).distinct()
     return services.none()
 

@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -23,25 +21,15 @@ from catalog import models, previews
 from catalog.days import service_days
 from catalog.selectors import catalog_snapshot, get_service_for, services_for, services_with_rules
 from catalog.services import catalog_entry_delete, catalog_entry_save, tariff_save
-from core.roles import Role
+from core.access import capability_required, require_capability
+from core.roles import Capability, can
 
-CATALOG_ROLES = {Role.ADMINISTRATOR, Role.SERVICE_MANAGER}
-
-
-def catalog_staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role not in CATALOG_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Administrators configure everything; service managers their own services (the role matrix in core.roles).
+catalog_staff_required = capability_required(Capability.CATALOG_VIEW)
 
 
 def _require_administrator(request: HttpRequest) -> None:
-    if request.user.role != Role.ADMINISTRATOR:
-        raise PermissionDenied
+    require_capability(request.user, Capability.CATALOG_CONFIGURE)
 
 
 @dataclass(frozen=True)
@@ -83,7 +71,7 @@ SECTIONS = {
 @require_safe
 @catalog_staff_required
 def catalog_home(request: HttpRequest) -> HttpResponse:
-    is_admin = request.user.role == Role.ADMINISTRATOR
+    is_admin = can(request.user, Capability.CATALOG_CONFIGURE)
     context = {
         "services": services_for(actor=request.user),
         "commune_sections": [(s, s.rows(None)) for s in SECTIONS.values() if not s.per_service] if is_admin else [],

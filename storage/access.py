@@ -7,12 +7,8 @@ storage itself knows none of them.
 from collections.abc import Callable
 
 from accounts.models import User
-from core.roles import Role
+from core.roles import Capability, can
 from storage.models import Document
-
-# Animators take attendance: they never see families' papers. Service managers will read those of
-# their own services' families through a policy once enrolments exist (reservations issue).
-STAFF_READERS = frozenset({Role.ADMINISTRATOR, Role.FINANCE})
 
 AccessPolicy = Callable[[User, Document], bool]
 _policies: list[AccessPolicy] = []
@@ -27,6 +23,6 @@ def register_access_policy(policy: AccessPolicy) -> AccessPolicy:
 def can_read(user: User, document: Document) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.role in STAFF_READERS:
+    if can(user, Capability.DOCUMENTS_READ_ALL):
         return True
     return any(policy(user, document) for policy in _policies)

@@ -1,9 +1,6 @@
 """The operator console: communes, onboarding, life cycle, contact requests."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalog.transfer import CatalogImportError, catalog_document_parse
+from core.access import capability_required
 from core.communes import portal_url
+from core.roles import Capability
 from tenants.forms import CatalogImportForm, OnboardingForm
 from tenants.models import Commune
 from tenants.selectors import commune_catalog_text, communes_for_console, pending_contact_requests
@@ -25,15 +24,7 @@ STATUS_ACTIONS = {
 }
 
 
-def operator_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_operator:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+operator_required = capability_required(Capability.PLATFORM_OPERATE)
 
 
 @require_safe
