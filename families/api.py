@@ -1,76 +1,57 @@
-"""Families API: a parent's own household, children, pick-ups, requests, dossiers and documents; staff decisions."""
+"""Families API for parents: their own household, children, pick-ups, requests, dossiers and documents."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import ApplicationError
-from core.roles import Role
+from core.access import api_permission
+from core.errors import ApplicationError, ErrorCode
+from core.roles import Capability
 from families import services
-from families.models import ChangeRequest, Child, Decision, Dossier, Household, PickupPerson
+from families.models import Child, Dossier
 from families.selectors import (
+    FamilyActor,
     documents_of_household,
     dossier_with_items,
     get_child_for,
-    household_key,
+    get_dossier_for,
+    get_pickup_for,
     household_of,
     open_school_years,
 )
-from storage.models import Document, DocumentType
-from storage.services import document_upload
+from families.serializers import (
+    AddressRequestSerializer,
+    ChildSerializer,
+    ChildUpdateSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    DossierItemFillSerializer,
+    DossierOpenSerializer,
+    DossierSerializer,
+    GuardianInviteSerializer,
+    GuardianSerializer,
+    HouseholdCreateSerializer,
+    HouseholdSerializer,
+    PickupSerializer,
+    QfRequestSerializer,
+    RequestSerializer,
+)
+
+IsParent = api_permission(Capability.FAMILY_SPACE)
 
 
-class IsParent(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return request.user.is_authenticated and request.user.role == Role.PARENT
-
-
-def application_error(exc: ValidationError) -> ApplicationError:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-    return ApplicationError("invalid", " ".join(exc.messages), fields=fields)
-
-
-def _household(request: Request):
+def family_actor(request: Request) -> FamilyActor:
     household = household_of(request.user)
     if household is None:
-        raise ApplicationError("no_household", _("Déclarez d'abord votre foyer."))
-    return household
-
-
-class GuardianSerializer(serializers.Serializer):
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    phone = serializers.CharField()
-    email = serializers.EmailField()
-    has_account = serializers.BooleanField(source="user_id")
-
-
-class HouseholdSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=150)
-    address = serializers.CharField(max_length=250)
-    postcode = serializers.RegexField(r"^\d{5}$")
-    city = serializers.CharField(max_length=100)
-    resident = serializers.BooleanField()
-    qf = serializers.IntegerField(read_only=True, allow_null=True)
-    qf_valid_to = serializers.DateField(read_only=True, allow_null=True)
-    status = serializers.ChoiceField(choices=Decision.choices, read_only=True)
-    guardians = GuardianSerializer(many=True, read_only=True)
-
-
-class HouseholdCreateSerializer(HouseholdSerializer):
-    first_name = serializers.CharField(max_length=100, write_only=True)
-    last_name = serializers.CharField(max_length=100, write_only=True)
-    phone = serializers.CharField(max_length=20, write_only=True)
+        raise ApplicationError(ErrorCode.NO_HOUSEHOLD, _("Déclarez d'abord votre foyer."))
+    return FamilyActor(user=request.user, household=household)
 
 
 class HouseholdView(APIView):
@@ -80,7 +61,7 @@ class HouseholdView(APIView):
 
     @extend_schema(responses=HouseholdSerializer)
     def get(self, request: Request) -> Response:
-        return Response(HouseholdSerializer(_household(request)).data)
+        return Response(HouseholdSerializer(family_actor(request).household).data)
 
     @extend_schema(request=HouseholdCreateSerializer, responses={201: HouseholdSerializer})
     def post(self, request: Request) -> Response:
@@ -98,231 +79,153 @@ class HouseholdView(APIView):
                 phone=values["phone"],
             )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(HouseholdSerializer(household).data, status=status.HTTP_201_CREATED)
 
 
-class PickupSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PickupPerson
-        fields = ["id", "name", "phone", "relationship"]
-
-
-class ChildSerializer(serializers.ModelSerializer):
-    pickup_persons = PickupSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Child
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "school",
-            "school_class",
-            "allergies",
-            "has_pai",
-            "diet",
-            "health_notes",
-            "status",
-            "pickup_persons",
-        ]
-        read_only_fields = ["status"]
-
-
-class ChildListView(generics.ListCreateAPIView):
-    """The household's children; a new child waits for the mairie's validation."""
+class FamilyAPIMixin:
+    """A parent's view: serializers learn the household (a shared child shows only its pick-ups)."""
 
     permission_classes = [IsParent]
+
+    @property
+    def actor(self) -> FamilyActor:
+        if not hasattr(self, "_actor"):
+            self._actor = family_actor(self.request)
+        return self._actor
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "household": self.actor.household}
+
+
+class ChildListView(FamilyAPIMixin, generics.ListCreateAPIView):
+    """The household's children; a new child waits for the mairie's validation."""
+
     serializer_class = ChildSerializer
 
     def get_queryset(self):
-        return _household(self.request).children.prefetch_related("pickup_persons")
+        return self.actor.household.children.all()
 
     def perform_create(self, serializer):
         child = Child(**serializer.validated_data)
         try:
             serializer.instance = services.child_add(
-                user=self.request.user, household=_household(self.request), child=child
+                actor=self.request.user, household=self.actor.household, child=child
             )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
 
 
-class ChildUpdateSerializer(ChildSerializer):
-    class Meta(ChildSerializer.Meta):
-        # A child's identity is corrected by the mairie, not by the family.
-        read_only_fields = ["status", "first_name", "last_name", "birth_date"]
-
-
-class ChildDetailView(generics.RetrieveUpdateAPIView):
-    permission_classes = [IsParent]
+class ChildDetailView(FamilyAPIMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ChildUpdateSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self) -> Child:
-        return get_child_for(user=self.request.user, pk=self.kwargs["pk"])
+        return get_child_for(self.actor, self.kwargs["pk"])
 
     def perform_update(self, serializer):
         child = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(child, name, value)
-        services.child_update(child=child, fields=list(serializer.validated_data))
+        try:
+            services.child_update(
+                actor=self.request.user,
+                household=self.actor.household,
+                child=child,
+                fields=list(serializer.validated_data),
+            )
+        except ValidationError as exc:
+            raise ApplicationError.from_validation(exc) from exc
 
 
-class PickupListView(generics.ListCreateAPIView):
-    permission_classes = [IsParent]
+class PickupListView(FamilyAPIMixin, generics.ListCreateAPIView):
+    """The household's own pick-up persons for one of its children."""
+
     serializer_class = PickupSerializer
 
     def get_queryset(self):
-        return get_child_for(user=self.request.user, pk=self.kwargs["child_id"]).pickup_persons.all()
+        child = get_child_for(self.actor, self.kwargs["child_id"])
+        return child.pickup_persons.filter(household=self.actor.household)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        get_child_for(user=request.user, pk=self.kwargs["child_id"])  # someone else's child: 404 before anything
+        get_child_for(self.actor, self.kwargs["child_id"])  # someone else's child: 404 before anything
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        child = get_child_for(user=self.request.user, pk=self.kwargs["child_id"])
+        child = get_child_for(self.actor, self.kwargs["child_id"])
         try:
-            serializer.instance = services.pickup_add(child=child, **serializer.validated_data)
+            serializer.instance = services.pickup_add(
+                actor=self.request.user, household=self.actor.household, child=child, **serializer.validated_data
+            )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
 
 
-class PickupDetailView(generics.DestroyAPIView):
-    permission_classes = [IsParent]
+class PickupDetailView(FamilyAPIMixin, generics.DestroyAPIView):
     serializer_class = PickupSerializer
 
-    def get_object(self) -> PickupPerson:
-        return get_object_or_404(PickupPerson, pk=self.kwargs["pk"], child__household=_household(self.request))
+    def get_object(self):
+        return get_pickup_for(self.actor, self.kwargs["pk"])
 
     def perform_destroy(self, instance):
-        services.pickup_remove(person=instance)
+        services.pickup_remove(actor=self.request.user, person=instance)
 
 
-class RequestSerializer(serializers.ModelSerializer):
-    child = serializers.StringRelatedField()
-    household = serializers.StringRelatedField()
-
-    class Meta:
-        model = ChangeRequest
-        fields = ["id", "kind", "household", "child", "payload", "proof", "status", "reason", "created", "decided"]
-
-
-class RequestListView(generics.ListAPIView):
+class RequestListView(FamilyAPIMixin, generics.ListAPIView):
     """The household's requests and where they stand (pending, validated, refused with a reason)."""
 
-    permission_classes = [IsParent]
     serializer_class = RequestSerializer
 
     def get_queryset(self):
-        return _household(self.request).requests.select_related("child", "household")
+        return self.actor.household.requests.select_related("child", "household")
 
 
-class DossierItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    label = serializers.CharField(source="requirement.label")
-    kind = serializers.CharField(source="requirement.kind")
-    document = serializers.UUIDField(source="document_id", allow_null=True)
-    answer = serializers.BooleanField(allow_null=True)
-    review = serializers.CharField()
-    reason = serializers.CharField()
+class DossierListView(FamilyAPIMixin, generics.ListAPIView):
+    """Each child's dossiers by school year, piece by piece (a shared child's dossier is the same for both)."""
 
-
-class DossierSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    child = serializers.IntegerField(source="child_id")
-    school_year = serializers.CharField(source="school_year.name")
-    status = serializers.CharField()
-    submitted = serializers.DateTimeField(allow_null=True)
-    items = DossierItemSerializer(many=True)
-
-
-class DossierListView(generics.ListAPIView):
-    """Each child's dossiers by school year, piece by piece."""
-
-    permission_classes = [IsParent]
     serializer_class = DossierSerializer
 
     def get_queryset(self):
         return (
-            Dossier.objects.filter(child__household=_household(self.request))
+            Dossier.objects.filter(child__households=self.actor.household)
             .select_related("school_year")
             .prefetch_related("items__requirement")
         )
 
 
-class DocumentSerializer(serializers.ModelSerializer):
-    document_type = serializers.StringRelatedField()
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Document
-        fields = [
-            "id",
-            "original_name",
-            "document_type",
-            "content_type",
-            "size",
-            "uploaded_at",
-            "review",
-            "refusal_reason",
-            "expires_on",
-            "download_url",
-        ]
-
-    def get_download_url(self, document: Document) -> str:
-        return reverse("storage:download", args=[document.pk])
-
-
-class DocumentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
-    document_type = serializers.PrimaryKeyRelatedField(queryset=DocumentType.objects.all(), required=False)
-    child = serializers.IntegerField(required=False, help_text="id of one of the household's children")
-
-
-class DocumentListView(APIView):
+class DocumentListView(FamilyAPIMixin, APIView):
     """The household's document space: list, or upload a PDF, JPEG or PNG (multipart, field `file`)."""
 
-    permission_classes = [IsParent]
     parser_classes = [MultiPartParser]
 
     @extend_schema(responses=DocumentSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(DocumentSerializer(documents_of_household(_household(request)), many=True).data)
+        return Response(DocumentSerializer(documents_of_household(self.actor.household), many=True).data)
 
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
     def post(self, request: Request) -> Response:
         data = DocumentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload, child_id = data.validated_data["file"], data.validated_data.get("child")
-        child = get_child_for(user=request.user, pk=child_id) if child_id else None
+        child = get_child_for(self.actor, child_id) if child_id else None
         try:
-            document = document_upload(
+            document = services.household_document_upload(
+                actor=request.user,
+                household=self.actor.household,
                 upload=upload,
-                client_name=upload.name,
-                owner=household_key(_household(request)),
-                uploaded_by=request.user,
+                name=upload.name,
                 document_type=data.validated_data.get("document_type"),
-                subject=f"families.child:{child.pk}" if child else "",
+                child=child,
             )
         except ValidationError as exc:
-            raise ApplicationError(exc.code or "invalid_file", " ".join(exc.messages), {"file": exc.messages}) from exc
+            code = exc.code or ErrorCode.INVALID_FILE
+            raise ApplicationError(code, " ".join(exc.messages), {"file": exc.messages}) from exc
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
-class QfRequestSerializer(serializers.Serializer):
-    qf = serializers.IntegerField(min_value=0, max_value=99999)
-    source = serializers.ChoiceField(choices=Household.QfSource.choices)
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField(required=False, allow_null=True)
-    proof = serializers.FileField()
-
-
-class QfRequestView(APIView):
+class QfRequestView(FamilyAPIMixin, APIView):
     """Send a new QF with its proof (multipart); it applies once the mairie validates it."""
 
-    permission_classes = [IsParent]
     parser_classes = [MultiPartParser]
 
     @extend_schema(request=QfRequestSerializer, responses={201: RequestSerializer})
@@ -335,103 +238,71 @@ class QfRequestView(APIView):
         )
         try:
             change = services.qf_change_request(
-                user=request.user,
-                household=_household(request),
+                actor=request.user,
+                household=self.actor.household,
                 declaration=declaration,
                 proof=values["proof"],
                 proof_name=values["proof"].name,
             )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(RequestSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
-class AddressRequestSerializer(serializers.Serializer):
-    address = serializers.CharField(max_length=250)
-    postcode = serializers.RegexField(r"^\d{5}$")
-    city = serializers.CharField(max_length=100)
-    resident = serializers.BooleanField()
-
-
-class AddressRequestView(APIView):
-    permission_classes = [IsParent]
-
+class AddressRequestView(FamilyAPIMixin, APIView):
     @extend_schema(request=AddressRequestSerializer, responses={201: RequestSerializer})
     def post(self, request: Request) -> Response:
         data = AddressRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             change = services.address_change_request(
-                user=request.user, household=_household(request), address=services.Address(**data.validated_data)
+                actor=request.user, household=self.actor.household, address=services.Address(**data.validated_data)
             )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(RequestSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
-class GuardianInviteSerializer(serializers.Serializer):
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100)
-    email = serializers.EmailField()
-    phone = serializers.CharField(max_length=20)
-    with_account = serializers.BooleanField(default=True)
-
-
-class GuardianInviteView(APIView):
+class GuardianInviteView(FamilyAPIMixin, APIView):
     """Invite the second legal guardian, who gets their own account on the household."""
-
-    permission_classes = [IsParent]
 
     @extend_schema(request=GuardianInviteSerializer, responses={201: GuardianSerializer})
     def post(self, request: Request) -> Response:
         data = GuardianInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            guardian = services.guardian_invite(household=_household(request), **data.validated_data)
+            guardian = services.guardian_invite(
+                actor=request.user, household=self.actor.household, **data.validated_data
+            )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(GuardianSerializer(guardian).data, status=status.HTTP_201_CREATED)
 
 
-class DossierOpenSerializer(serializers.Serializer):
-    school_year = serializers.IntegerField()
-
-
-class DossierOpenView(APIView):
+class DossierOpenView(FamilyAPIMixin, APIView):
     """Start (or find) a child's dossier for a school year still open."""
-
-    permission_classes = [IsParent]
 
     @extend_schema(request=DossierOpenSerializer, responses={201: DossierSerializer})
     def post(self, request: Request, child_id: int) -> Response:
-        child = get_child_for(user=request.user, pk=child_id)
+        child = get_child_for(self.actor, child_id)
         data = DossierOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         year = get_object_or_404(open_school_years(timezone.localdate()), pk=data.validated_data["school_year"])
         try:
-            dossier = services.dossier_open(child=child, school_year=year)
+            dossier = services.dossier_open(
+                actor=request.user, household=self.actor.household, child=child, school_year=year
+            )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(DossierSerializer(dossier_with_items(dossier)).data, status=status.HTTP_201_CREATED)
 
 
-def _own_dossier(request: Request, pk: int) -> Dossier:
-    return dossier_with_items(get_object_or_404(Dossier, pk=pk, child__household=_household(request)))
-
-
-class DossierItemFillSerializer(serializers.Serializer):
-    file = serializers.FileField(required=False)
-    answer = serializers.BooleanField(required=False, allow_null=True)
-
-
-class DossierItemView(APIView):
+class DossierItemView(FamilyAPIMixin, APIView):
     """Give one piece of a dossier: a file (multipart `file`) or an answer (`answer`: true/false)."""
-
-    permission_classes = [IsParent]
 
     @extend_schema(request=DossierItemFillSerializer, responses=DossierSerializer)
     def post(self, request: Request, pk: int, item_id: int) -> Response:
-        dossier = _own_dossier(request, pk)
+        dossier = get_dossier_for(self.actor, pk)
         item = get_object_or_404(dossier.items, pk=item_id)
         data = DossierItemFillSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -439,20 +310,20 @@ class DossierItemView(APIView):
         uploads = {item.pk: (upload, upload.name)} if upload else {}
         answers = {item.pk: data.validated_data["answer"]} if "answer" in data.validated_data else {}
         try:
-            services.dossier_fill(dossier=dossier, user=request.user, answers=answers, uploads=uploads)
+            services.dossier_fill(
+                actor=request.user, household=self.actor.household, dossier=dossier, answers=answers, uploads=uploads
+            )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(DossierSerializer(dossier_with_items(dossier)).data)
 
 
-class DossierSubmitView(APIView):
-    permission_classes = [IsParent]
-
+class DossierSubmitView(FamilyAPIMixin, APIView):
     @extend_schema(request=None, responses=DossierSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        dossier = _own_dossier(request, pk)
+        dossier = get_dossier_for(self.actor, pk)
         try:
-            services.dossier_submit(dossier=dossier, user=request.user)
+            services.dossier_submit(actor=request.user, household=self.actor.household, dossier=dossier)
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(DossierSerializer(dossier_with_items(dossier)).data)

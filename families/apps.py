@@ -19,5 +19,17 @@ class FamiliesConfig(AppConfig):
                 "families.counter_start": _("début d'un passage au guichet"),
                 "families.counter": _("changement fait au guichet"),
                 "families.link": _("enfant rattaché à un second foyer"),
+                "families.child_add": _("ajout d'un enfant (guichet)"),
+                "families.child_update": _("informations d'un enfant (guichet)"),
+                "families.pickup_add": _("personne autorisée ajoutée (guichet)"),
+                "families.pickup_remove": _("personne autorisée retirée (guichet)"),
+                "families.qf_request": _("quotient familial transmis (guichet)"),
+                "families.address_request": _("changement d'adresse demandé (guichet)"),
+                "families.document_upload": _("document envoyé (guichet)"),
+                "families.guardian_add": _("responsable légal ajouté (guichet)"),
+                "families.contact": _("coordonnées modifiées (guichet)"),
+                "families.dossier_open": _("dossier ouvert (guichet)"),
+                "families.dossier_fill": _("dossier complété (guichet)"),
+                "families.dossier_submit": _("dossier transmis (guichet)"),
             }
         )

@@ -65,13 +65,15 @@ class Guardian(models.Model):
 
 
 class Child(models.Model):
+    """A child; separated parents' households may both be attached to them (see ChildHousehold)."""
+
     class Diet(models.TextChoices):
         NONE = "", _("Aucun")
         NO_PORK = "no_pork", _("Sans porc")
         NO_MEAT = "no_meat", _("Sans viande")
         VEGETARIAN = "vegetarian", _("Végétarien")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
+    households = models.ManyToManyField(Household, through="ChildHousehold", related_name="children")
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     birth_date = models.DateField(_("date de naissance"))
@@ -91,10 +93,28 @@ class Child(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class ChildHousehold(models.Model):
+    """A child attached to a household. Both households of a shared child see and update the child's
+    identity, health and dossier; each keeps its address, phones, QF and pick-up persons to itself."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="links")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="child_links")
+    linked = models.DateTimeField(_("rattaché le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rattachement d'un enfant à un foyer")
+        verbose_name_plural = _("rattachements des enfants aux foyers")
+        constraints = [models.UniqueConstraint(fields=["child", "household"], name="one_link_per_child_and_household")]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.household}"
+
+
 class PickupPerson(models.Model):
-    """Someone allowed to collect a child at the end of a session."""
+    """Someone a household allows to collect a child at the end of a session (its own list, not shared)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="pickup_persons")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="pickup_persons")
     name = models.CharField(_("nom et prénom"), max_length=150)
     phone = models.CharField(_("téléphone"), max_length=20, validators=[PHONE])
     relationship = models.CharField(_("lien avec l'enfant"), max_length=50)
@@ -139,7 +159,13 @@ class ChangeRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="refused") | ~models.Q(reason=""), name="refused_request_has_a_reason"
-            )
+            ),
+            # Two pending changes of the same thing would let the older one overwrite the newer.
+            models.UniqueConstraint(
+                fields=["household", "kind"],
+                condition=models.Q(status="pending", kind__in=["household", "qf", "residence"]),
+                name="one_pending_request_of_each_kind",
+            ),
         ]
 
     def __str__(self) -> str:

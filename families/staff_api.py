@@ -1,27 +1,29 @@
 """Families API for the mairie: requests, documents and dossiers waiting for a decision."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.access import api_permission
+from core.errors import ApplicationError
+from core.roles import Capability
 from families import services
-from families.api import DocumentSerializer, DossierSerializer, RequestSerializer, application_error
-from families.models import ChangeRequest, Decision, Dossier
-from families.selectors import FAMILY_STAFF, dossier_with_items, dossiers_to_review
-from storage.models import Document
+from families.selectors import (
+    dossier_with_items,
+    dossiers_to_review,
+    get_document_for_review,
+    get_dossier_for_review,
+    get_request_for,
+    pending_requests,
+)
+from families.serializers import DocumentSerializer, DossierSerializer, RequestSerializer
 from storage.services import document_review
 
-
-class IsFamilyStaff(BasePermission):
-    """Administrators, service managers and finance; never animators."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.user.is_authenticated and request.user.role in FAMILY_STAFF
+# Administrators and finance; never animators (the role matrix in core.roles).
+IsFamilyStaff = api_permission(Capability.FAMILIES_REVIEW)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -36,11 +38,7 @@ class StaffRequestListView(generics.ListAPIView):
     serializer_class = RequestSerializer
 
     def get_queryset(self):
-        return (
-            ChangeRequest.objects.filter(status=Decision.PENDING)
-            .select_related("child", "household")
-            .order_by("created")
-        )
+        return pending_requests().order_by("created")
 
 
 class StaffRequestDecisionView(APIView):
@@ -50,11 +48,11 @@ class StaffRequestDecisionView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        change = get_object_or_404(ChangeRequest, pk=pk)
+        change = get_request_for(request.user, pk)
         try:
             change = services.request_decide(request=change, actor=request.user, **data.validated_data)
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(RequestSerializer(change).data)
 
 
@@ -65,9 +63,7 @@ class StaffDocumentReviewView(APIView):
     def post(self, request: Request, pk: str) -> Response:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        document = get_object_or_404(
-            Document, pk=pk, owner__startswith="families.household:", review=Document.Review.PENDING
-        )
+        document = get_document_for_review(request.user, pk)
         try:
             document = document_review(
                 document=document,
@@ -76,7 +72,7 @@ class StaffDocumentReviewView(APIView):
                 reason=data.validated_data["reason"],
             )
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(DocumentSerializer(document).data)
 
 
@@ -107,10 +103,10 @@ class StaffDossierReviewView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         data = DossierReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dossier = get_object_or_404(Dossier, pk=pk)
+        dossier = get_dossier_for_review(request.user, pk)
         decisions = {item["id"]: (item["accept"], item["reason"]) for item in data.validated_data["items"]}
         try:
             dossier = services.dossier_review(dossier=dossier, actor=request.user, decisions=decisions)
         except ValidationError as exc:
-            raise application_error(exc) from exc
+            raise ApplicationError.from_validation(exc) from exc
         return Response(DossierSerializer(dossier_with_items(dossier)).data)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("foyers/<int:household_id>/", staff_views.household_detail, name="household"),
     path("dossiers/<int:dossier_id>/", staff_views.dossier_review, name="dossier"),
     path("foyers/<int:household_id>/guichet/", staff_views.counter_start, name="counter_start"),
+    path("foyers/<int:household_id>/rattacher/", staff_views.child_link, name="child_link"),
     path("guichet/terminer/", staff_views.counter_stop, name="counter_stop"),
     path("pieces/", staff_views.requirements, name="requirements"),
     path("pieces/<int:requirement_id>/", staff_views.requirements, name="requirement"),

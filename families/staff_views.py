@@ -1,50 +1,44 @@
 """The mairie's side: what waits for validation, one request or document at a time, and the family file."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from audit.services import audit_record
-from core.roles import Role
+from audit.selectors import entries_for
+from core.access import capability_required, require_capability
+from core.roles import Capability
 from families import forms, services
-from families.models import Dossier, DossierRequirement, Guardian, Household
 from families.selectors import (
     COUNTER_SESSION_KEY,
-    FAMILY_STAFF,
+    children_to_link,
     documents_of_household,
-    dossier_with_items,
+    documents_to_review,
     dossiers_to_review,
     family_file,
-    get_request_for_staff,
+    get_child_for_staff,
+    get_document_for_review,
+    get_dossier_for_review,
+    get_guardian_for,
+    get_household_for,
+    get_request_for,
+    get_requirement_for,
+    household_of_document,
     households_for_staff,
     households_with_school,
     pending_requests,
+    requirements_for_staff,
     schools,
     validation_counts,
 )
-from storage.models import Document
 from storage.selectors import storage_policy
 from storage.services import document_review, storage_policy_save
 
-
-def family_staff_required(view):
-    """Administrators, service managers and finance: animators never see QF or documents."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role not in FAMILY_STAFF:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Administrators and finance: animators never see QF or documents (the role matrix in core.roles).
+family_staff_required = capability_required(Capability.FAMILIES_REVIEW)
 
 
 @require_safe
@@ -52,7 +46,7 @@ def family_staff_required(view):
 def queue(request: HttpRequest) -> HttpResponse:
     kind, school = request.GET.get("demande", ""), request.GET.get("ecole", "")
     requests, dossiers = pending_requests(), dossiers_to_review()
-    documents = Document.objects.filter(review=Document.Review.PENDING, owner__startswith="families.household:")
+    documents = documents_to_review()
     if kind:
         requests = requests.filter(kind=kind)
     if school:
@@ -76,7 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @family_staff_required
 def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
-    change = get_request_for_staff(actor=request.user, pk=request_id)
+    change = get_request_for(request.user, request_id)
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
@@ -96,29 +90,30 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @family_staff_required
 def document_decide(request: HttpRequest, document_id) -> HttpResponse:
-    document = get_object_or_404(
-        Document, pk=document_id, owner__startswith="families.household:", review=Document.Review.PENDING
-    )
-    household = get_object_or_404(Household, pk=document.owner.rsplit(":", 1)[1])
+    document = get_document_for_review(request.user, document_id)
+    household = household_of_document(document)
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
-        document_review(document=document, actor=request.user, accepted=accept, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Document examiné."))
-        return redirect("families_staff:queue")
+        try:
+            document_review(document=document, actor=request.user, accepted=accept, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Document examiné."))
+            return redirect("families_staff:queue")
     return render(request, "families/staff/document.html", {"document": document, "household": household, "form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @family_staff_required
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = family_file(get_object_or_404(Household, pk=household_id))
+    household = family_file(get_household_for(request.user, household_id))
     email_form = forms.GuardianEmailForm(request.POST or None)
-    if request.method == "POST" and request.user.role != Role.ADMINISTRATOR:
-        raise PermissionDenied  # changing a login e-mail can hand an account over: administrators only
+    if request.method == "POST":  # changing a login e-mail can hand an account over: administrators only
+        require_capability(request.user, Capability.FAMILIES_CONFIGURE)
     if request.method == "POST" and email_form.is_valid():
-        guardian_id = request.POST.get("guardian", "")
-        guardian = get_object_or_404(Guardian, pk=guardian_id if guardian_id.isdigit() else 0, household=household)
+        guardian = get_guardian_for(request.user, household=household, pk=request.POST.get("guardian", ""))
         try:
             services.guardian_change_email(
                 guardian=guardian, actor=request.user, email=email_form.cleaned_data["email"]
@@ -128,15 +123,39 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Adresse e-mail changée ; le changement est inscrit au journal."))
             return redirect("families_staff:household", household_id=household.pk)
-    context = {"household": household, "documents": documents_of_household(household), "email_form": email_form}
+    search = request.GET.get("enfant", "").strip()
+    context = {
+        "household": household,
+        "documents": documents_of_household(household),
+        "email_form": email_form,
+        "child_search": search,
+        "children_to_link": children_to_link(household=household, search=search),
+        "journal": entries_for(record=household),
+    }
     return render(request, "families/staff/household.html", context)
+
+
+@require_POST
+@family_staff_required
+def child_link(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Attach a child of another household (separated parents) to this one, after staff matched them."""
+    household = get_household_for(request.user, household_id)
+    child_id = request.POST.get("child", "")
+    child = get_child_for_staff(request.user, int(child_id) if child_id.isdigit() else 0)
+    try:
+        services.child_link(actor=request.user, child=child, household=household)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(child)s est rattaché(e) à ce foyer.") % {"child": child})
+    return redirect("families_staff:household", household_id=household.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @family_staff_required
 def dossier_review(request: HttpRequest, dossier_id: int) -> HttpResponse:
     """One page: every piece of the dossier with its document, accepted or refused with a reason."""
-    dossier = dossier_with_items(get_object_or_404(Dossier, pk=dossier_id))
+    dossier = get_dossier_for_review(request.user, dossier_id)
     errors = []
     if request.method == "POST":
         decisions = {
@@ -160,9 +179,9 @@ def dossier_review(request: HttpRequest, dossier_id: int) -> HttpResponse:
 @family_staff_required
 def requirements(request: HttpRequest, requirement_id: int | None = None) -> HttpResponse:
     """The pieces every dossier asks for, and the size limit of a file; administrators change them."""
-    if request.method == "POST" and request.user.role != Role.ADMINISTRATOR:
-        raise PermissionDenied
-    instance = get_object_or_404(DossierRequirement, pk=requirement_id) if requirement_id else None
+    if request.method == "POST":
+        require_capability(request.user, Capability.FAMILIES_CONFIGURE)
+    instance = get_requirement_for(request.user, requirement_id) if requirement_id else None
     posted_policy = request.method == "POST" and "max_upload_mb" in request.POST
     form = forms.DossierRequirementForm(
         request.POST if request.method == "POST" and not posted_policy else None, instance=instance
@@ -179,7 +198,7 @@ def requirements(request: HttpRequest, requirement_id: int | None = None) -> Htt
     context = {
         "form": form,
         "policy_form": policy_form,
-        "requirements": DossierRequirement.objects.select_related("document_type"),
+        "requirements": requirements_for_staff(),
         "editing": instance,
     }
     return render(request, "families/staff/requirements.html", context)
@@ -189,9 +208,9 @@ def requirements(request: HttpRequest, requirement_id: int | None = None) -> Htt
 @family_staff_required
 def counter_start(request: HttpRequest, household_id: int) -> HttpResponse:
     """Act for a family at the counter: the family's pages, with every change journaled under the agent's name."""
-    household = get_object_or_404(Household, pk=household_id)
+    household = get_household_for(request.user, household_id)
+    services.counter_start(actor=request.user, household=household)
     request.session[COUNTER_SESSION_KEY] = household.pk
-    audit_record(actor=request.user, action="families.counter_start", target=household)
     return redirect("families:dashboard")
 
 

@@ -9,6 +9,7 @@ from core.communes import current_commune, portal_url
 from core.queue import for_each_active_commune
 from core.tasks import send_email
 from families.models import ChangeRequest, Dossier, Household
+from families.selectors import guardian_emails
 from storage.models import Document
 
 
@@ -16,7 +17,7 @@ from storage.models import Document
 def send_decision_email(*, request_id: int) -> None:
     """Tell the household's guardians what the mairie decided on their request."""
     request = ChangeRequest.objects.select_related("household", "child").get(pk=request_id)
-    recipients = [g.email for g in request.household.guardians.all() if g.user_id]
+    recipients = guardian_emails([request.household])
     if not recipients:
         return
     commune = current_commune()
@@ -30,8 +31,9 @@ def send_decision_email(*, request_id: int) -> None:
 @shared_task
 def send_dossier_email(*, dossier_id: int) -> None:
     """Tell the guardians their child's dossier is validated, or which pieces to correct and why."""
-    dossier = Dossier.objects.select_related("child__household", "school_year").get(pk=dossier_id)
-    recipients = [g.email for g in dossier.child.household.guardians.all() if g.user_id]
+    dossier = Dossier.objects.select_related("child", "school_year").get(pk=dossier_id)
+    # A shared child's dossier is both households': both hear of the decision.
+    recipients = guardian_emails(dossier.child.households.prefetch_related("guardians"))
     if not recipients:
         return
     commune = current_commune()

@@ -11,7 +11,7 @@ from accounts.models import User
 from catalog.transfer import catalog_import
 from core.roles import Role
 from families.models import Child, Decision, Guardian
-from families.services import Address, child_add, household_create, request_decide
+from families.services import Address, child_add, child_link, household_create, pickup_add, request_decide
 from families.starters import install_standard_dossier
 from tenants.demo_catalogs import DEMO_CATALOGUES
 from tenants.models import Commune
@@ -39,6 +39,11 @@ class DemoCommune:
     @property
     def parent_email(self) -> str:
         return f"parent@{self.slug}.test"
+
+    @property
+    def second_parent_email(self) -> str:
+        """The other parent of the demo child, separated, with a household of their own."""
+        return f"parent2@{self.slug}.test"
 
 
 DEMO_COMMUNES = [
@@ -106,15 +111,18 @@ def load_demo() -> list[DemoCommune]:
             branding_update(logo=None if has_logo else (logo.name, logo.read_bytes()), **demo.branding)
             agent = _ensure_user(demo.admin_email, Role.ADMINISTRATOR, first_name="Agent")
             parent = _ensure_user(demo.parent_email, Role.PARENT, first_name="Camille")
+            second_parent = _ensure_user(demo.second_parent_email, Role.PARENT, first_name="Dominique")
             install_standard_dossier()
-            _ensure_household(parent, agent, demo)
+            child = _ensure_household(parent, agent, demo)
+            _ensure_second_household(second_parent, agent, demo, child)
     return DEMO_COMMUNES
 
 
-def _ensure_household(parent: User, agent: User, demo: DemoCommune) -> None:
+def _ensure_household(parent: User, agent: User, demo: DemoCommune) -> Child:
     """The demo parent's household, validated by the mairie, with one child: ready for the next steps."""
-    if Guardian.objects.filter(user=parent).exists():
-        return
+    existing = Guardian.objects.filter(user=parent).select_related("household").first()
+    if existing is not None:
+        return existing.household.children.order_by("pk").first()
     household = household_create(
         user=parent,
         name="Famille Démo",
@@ -124,7 +132,7 @@ def _ensure_household(parent: User, agent: User, demo: DemoCommune) -> None:
         phone="06 00 00 00 00",
     )
     child = child_add(
-        user=parent,
+        actor=parent,
         household=household,
         child=Child(first_name="Léa", last_name="Démo", birth_date=date(2019, 3, 2), school_class="CE1"),
     )
@@ -132,6 +140,34 @@ def _ensure_household(parent: User, agent: User, demo: DemoCommune) -> None:
         request_decide(request=request, actor=agent, accept=True)
     if Child.objects.get(pk=child.pk).status != Decision.VALIDATED:
         raise RuntimeError("the demo child should be validated")
+    pickup_add(
+        actor=parent,
+        household=household,
+        child=child,
+        name="Mamie Jeanne",
+        phone="06 11 11 11 11",
+        relationship="Grand-mère",
+    )
+    return child
+
+
+def _ensure_second_household(parent: User, agent: User, demo: DemoCommune, child: Child) -> None:
+    """The child's other parent, separated: their own household (address, phones, pick-ups), the same child."""
+    if Guardian.objects.filter(user=parent).exists():
+        return
+    household = household_create(
+        user=parent,
+        name="Foyer Moreau",
+        address=Address(address="8 rue du Moulin", postcode=demo.postcode, city=demo.name, resident=True),
+        first_name="Dominique",
+        last_name="Moreau",
+        phone="07 22 22 22 22",
+    )
+    request_decide(request=household.requests.get(), actor=agent, accept=True)
+    child_link(actor=agent, child=child, household=household)
+    pickup_add(
+        actor=parent, household=household, child=child, name="Oncle Paul", phone="06 33 33 33 33", relationship="Oncle"
+    )
 
 
 def _ensure_user(email: str, role: Role, **fields) -> User:

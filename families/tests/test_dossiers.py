@@ -15,7 +15,7 @@ from core.roles import Role
 from families.models import Decision, Dossier, DossierRequirement
 from families.selectors import dossier_validated
 from families.services import dossier_fill, dossier_open, dossier_review, dossier_submit
-from families.tests.factories import ChildFactory, family, parent_of
+from families.tests.factories import ChildFactory, by_family, family, parent_of
 from storage.models import Document, DocumentType
 from storage.tests.conftest import pdf_bytes, phone_photo
 
@@ -54,8 +54,8 @@ def child(in_clisson):
 def fill_everything(dossier: Dossier, requirements: dict) -> None:
     items = {item.requirement_id: item.pk for item in dossier.items.all()}
     dossier_fill(
+        **by_family(dossier.child),
         dossier=dossier,
-        user=parent_of(dossier.child.household),
         answers={items[requirements["photos"].pk]: False, items[requirements["rules"].pk]: True},
         uploads={
             items[requirements["vaccines"].pk]: (io.BytesIO(phone_photo()), "vaccins.jpg"),
@@ -65,10 +65,10 @@ def fill_everything(dossier: Dossier, requirements: dict) -> None:
 
 
 def test_a_dossier_cannot_be_sent_with_pieces_missing(requirements, years, child):
-    dossier = dossier_open(child=child, school_year=years[0])
+    dossier = dossier_open(**by_family(child), child=child, school_year=years[0])
 
     with pytest.raises(ValidationError) as refused:
-        dossier_submit(dossier=dossier, user=parent_of(child.household))
+        dossier_submit(**by_family(child), dossier=dossier)
 
     assert dossier.items.count() == 4
     assert refused.value.messages == [
@@ -80,9 +80,9 @@ def test_refused_piece_goes_back_to_the_family_then_the_dossier_is_validated(
     requirements, years, child, django_capture_on_commit_callbacks
 ):
     agent = UserFactory(role=Role.ADMINISTRATOR)
-    dossier = dossier_open(child=child, school_year=years[0])
+    dossier = dossier_open(**by_family(child), child=child, school_year=years[0])
     fill_everything(dossier, requirements)
-    dossier_submit(dossier=dossier, user=parent_of(child.household))
+    dossier_submit(**by_family(child), dossier=dossier)
     items = {item.requirement_id: item for item in dossier.items.all()}
     insurance = items[requirements["insurance"].pk]
 
@@ -103,12 +103,12 @@ def test_refused_piece_goes_back_to_the_family_then_the_dossier_is_validated(
     assert not dossier_validated(child=child, day=date(2026, 10, 14))
 
     dossier_fill(
+        **by_family(child),
         dossier=dossier,
-        user=parent_of(child.household),
         answers={},
         uploads={insurance.pk: (io.BytesIO(pdf_bytes()), "assurance 2026.pdf")},
     )
-    dossier_submit(dossier=dossier, user=parent_of(child.household))
+    dossier_submit(**by_family(child), dossier=dossier)
     dossier_review(dossier=dossier, actor=agent, decisions={insurance.pk: (True, "")})
 
     dossier.refresh_from_db()
@@ -119,13 +119,16 @@ def test_refused_piece_goes_back_to_the_family_then_the_dossier_is_validated(
 
 def test_renewal_keeps_what_is_still_valid_and_asks_for_what_expired(requirements, years, child):
     agent = UserFactory(role=Role.ADMINISTRATOR)
-    first = dossier_open(child=child, school_year=years[0])
+    first = dossier_open(**by_family(child), child=child, school_year=years[0])
     fill_everything(first, requirements)
-    dossier_submit(dossier=first, user=parent_of(child.household))
+    dossier_submit(**by_family(child), dossier=first)
     dossier_review(dossier=first, actor=agent, decisions={item.pk: (True, "") for item in first.items.all()})
     Document.objects.filter(document_type__name="Assurance").update(expires_on=date(2027, 8, 31))
 
-    renewed = {item.requirement_id: item for item in dossier_open(child=child, school_year=years[1]).items.all()}
+    renewed = {
+        item.requirement_id: item
+        for item in dossier_open(**by_family(child), child=child, school_year=years[1]).items.all()
+    }
 
     assert renewed[requirements["vaccines"].pk].document is not None  # no expiry
     assert renewed[requirements["vaccines"].pk].review == Decision.VALIDATED
@@ -136,7 +139,7 @@ def test_renewal_keeps_what_is_still_valid_and_asks_for_what_expired(requirement
 
 def test_the_dossier_pages_from_start_to_validation(requirements, years, child, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda: date(2026, 8, 20))
-    parent = signed_in(parent_of(child.household))
+    parent = signed_in(parent_of(child.households.get()))
     agent = signed_in(UserFactory(role=Role.ADMINISTRATOR))
     url = f"/famille/enfants/{child.pk}/dossier/{years[0].pk}/"
 
@@ -186,13 +189,13 @@ def test_only_administrators_change_the_pieces_asked(requirements, in_clisson):
 
 
 def test_a_refused_upload_removes_the_files_already_stored_by_the_same_save(requirements, years, child, tmp_path):
-    dossier = dossier_open(child=child, school_year=years[0])
+    dossier = dossier_open(**by_family(child), child=child, school_year=years[0])
     items = {item.requirement_id: item.pk for item in dossier.items.all()}
 
     with pytest.raises(ValidationError):
         dossier_fill(
+            **by_family(child),
             dossier=dossier,
-            user=parent_of(child.household),
             answers={},
             uploads={
                 items[requirements["vaccines"].pk]: (io.BytesIO(pdf_bytes()), "vaccins.pdf"),
@@ -205,17 +208,17 @@ def test_a_refused_upload_removes_the_files_already_stored_by_the_same_save(requ
 
 
 def test_a_piece_never_given_cannot_be_accepted(requirements, years, child):
-    dossier = dossier_open(child=child, school_year=years[0])
+    dossier = dossier_open(**by_family(child), child=child, school_year=years[0])
     fill_everything(dossier, requirements)
-    dossier_submit(dossier=dossier, user=parent_of(child.household))
+    dossier_submit(**by_family(child), dossier=dossier)
     requirements["photos"].active = False
     requirements["photos"].save()
     Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.DRAFT)
     new_piece = DossierRequirement.objects.create(label="Fiche sanitaire", kind="acceptance", position=9)
-    dossier_open(child=child, school_year=years[0])
+    dossier_open(**by_family(child), child=child, school_year=years[0])
     dossier_submit_blocked = pytest.raises(ValidationError, match="Fiche sanitaire")
     with dossier_submit_blocked:
-        dossier_submit(dossier=dossier, user=parent_of(child.household))
+        dossier_submit(**by_family(child), dossier=dossier)
     item = dossier.items.get(requirement=new_piece)
     Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.SUBMITTED)
 

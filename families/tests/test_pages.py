@@ -11,7 +11,7 @@ from accounts.tests.factories import UserFactory
 from conftest import GORGES, signed_in
 from core.roles import Role
 from families.models import ChangeRequest, Child, Decision, Household, PickupPerson
-from families.tests.factories import ChildFactory, family, parent_of
+from families.tests.factories import ChildFactory, DocumentFactory, PickupPersonFactory, family, parent_of
 from storage.models import Document
 from storage.tests.conftest import pdf_bytes, phone_photo
 
@@ -113,15 +113,8 @@ class TestIsolation:
     def test_a_parent_cannot_reach_another_households_child_pickups_or_documents(self, martin, parent):
         other = family("Famille Durand")
         child = ChildFactory(household=other)
-        person = PickupPerson.objects.create(child=child, name="Oncle", phone="0600000000", relationship="oncle")
-        other_doc = Document.objects.create(
-            owner=f"families.household:{other.pk}",
-            file="x",
-            original_name="x.pdf",
-            size=1,
-            content_type="application/pdf",
-            sha256="0" * 64,
-        )
+        person = PickupPersonFactory(child=child)
+        other_doc = DocumentFactory(household=other)
 
         assert parent.get(f"/famille/enfants/{child.pk}/").status_code == 404
         assert parent.post(f"/famille/enfants/{child.pk}/", {"child-first_name": "Pirate"}).status_code == 404
@@ -193,9 +186,9 @@ def test_an_agent_acts_for_a_family_at_the_counter_and_it_is_journaled(martin):
     agent.post("/gestion/familles/guichet/terminer/")
 
     assert "Vous agissez pour Famille Martin au guichet" in dashboard
-    assert Child.objects.get(first_name="Noé").household == martin
-    counter = AuditEntry.objects.filter(action="families.counter", actor=agent_user).get()
-    assert counter.changes == {"page": "/famille/enfants/ajouter/", "status": 302}
+    assert Child.objects.get(first_name="Noé").households.get() == martin
+    counter = AuditEntry.objects.filter(action="families.child_add", actor=agent_user).get()
+    assert counter.changes == {"child": "Noé Martin"} and counter.context == f"families.household:{martin.pk}"
     assert agent.get("/famille/").status_code == 403  # the counter session is over
     animator = signed_in(UserFactory(role=Role.ANIMATOR))
     assert animator.post(f"/gestion/familles/foyers/{martin.pk}/guichet/").status_code == 403

@@ -81,7 +81,7 @@ def test_a_request_is_decided_once(agent):
 def test_a_new_child_is_pending_until_validated(agent):
     household = family()
     child = child_add(
-        user=parent_of(household),
+        actor=parent_of(household),
         household=household,
         child=Child(first_name="Léa", last_name="Martin", birth_date=date(2019, 3, 2), allergies="arachide"),
     )
@@ -97,7 +97,7 @@ def test_a_new_qf_applies_only_once_its_proof_is_checked(agent):
     declaration = QfDeclaration(qf=640, source="caf", valid_from=date(2026, 1, 1), valid_to=date(2026, 12, 31))
 
     request = qf_change_request(
-        user=parent_of(household),
+        actor=parent_of(household),
         household=household,
         declaration=declaration,
         proof=io.BytesIO(pdf_bytes()),
@@ -132,13 +132,25 @@ def test_the_first_guardian_invites_the_second_and_no_third(in_clisson, django_c
 
     with django_capture_on_commit_callbacks(execute=True):
         second = guardian_invite(
-            household=household, first_name="Sam", last_name="Martin", email="sam@example.test", phone="0611111111"
+            actor=parent_of(household),
+            household=household,
+            first_name="Sam",
+            last_name="Martin",
+            email="sam@example.test",
+            phone="0611111111",
         )
 
     assert second.user.role == Role.PARENT and not second.user.has_usable_password()
     assert mail.outbox[-1].to == ["sam@example.test"]
     with pytest.raises(ValidationError, match="au plus deux"):
-        guardian_invite(household=household, first_name="X", last_name="Y", email="x@example.test", phone="0611111112")
+        guardian_invite(
+            actor=parent_of(household),
+            household=household,
+            first_name="X",
+            last_name="Y",
+            email="x@example.test",
+            phone="0611111112",
+        )
     assert not User.objects.filter(email="x@example.test").exists()
 
 
@@ -162,7 +174,7 @@ def test_a_refused_household_is_corrected_and_sent_again(agent):
 def test_one_pending_qf_request_at_a_time(agent):
     household = family()
     declaration = QfDeclaration(qf=640, source="caf", valid_from=date(2026, 1, 1), valid_to=None)
-    ask = dict(user=parent_of(household), household=household, declaration=declaration, proof_name="caf.pdf")
+    ask = dict(actor=parent_of(household), household=household, declaration=declaration, proof_name="caf.pdf")
     qf_change_request(proof=io.BytesIO(pdf_bytes()), **ask)
 
     with pytest.raises(ValidationError, match="attend déjà la mairie"):
@@ -187,6 +199,7 @@ def test_a_second_guardian_may_have_no_account(in_clisson):
     household = family()
 
     guardian = guardian_invite(
+        actor=parent_of(household),
         household=household,
         first_name="Sam",
         last_name="Martin",

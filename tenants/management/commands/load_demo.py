@@ -14,6 +14,7 @@ class Command(BaseCommand):
         for demo in demos:
             url = portal_url(Commune.objects.get(schema_name=demo.slug))
             self.stdout.write(
-                f"{demo.name:<12} {url:<40} mairie : {demo.admin_email} / parent : {demo.parent_email}"
+                f"{demo.name:<12} {url:<40} mairie : {demo.admin_email} / parents : {demo.parent_email}, "
+                f"{demo.second_parent_email}"
                 f" (mot de passe : {DEMO_PASSWORD})"
             )
