@@ -1,16 +1,34 @@
 from django.contrib import admin
 
 from storage.models import Document, DocumentType, StoragePolicy
+from storage.services import document_type_delete, document_type_save, storage_policy_save
 
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin):
+    """Changes go through storage.services, which journals them."""
+
     list_display = ["name", "validity_months"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        document_type_save(actor=request.user, document_type=obj, changed_fields=form.changed_data)
+
+    def delete_model(self, request, obj) -> None:
+        document_type_delete(actor=request.user, document_type=obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # one by one only: a bulk delete would skip the journal
 
 
 @admin.register(StoragePolicy)
 class StoragePolicyAdmin(admin.ModelAdmin):
     list_display = ["__str__", "max_upload_mb"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        storage_policy_save(policy=obj, actor=request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Document)

@@ -14,5 +14,7 @@ class StorageConfig(AppConfig):
                 "storage.review": _("examen d'un document"),
                 "storage.delete": _("suppression d'un document"),
                 "storage.policy": _("taille maximale des fichiers"),
+                "storage.document_type": _("type de document"),
+                "storage.document_type_delete": _("type de document supprimé"),
             }
         )

@@ -105,3 +105,23 @@ def storage_policy_save(*, policy: StoragePolicy, actor: User) -> StoragePolicy:
             actor=actor, action="storage.policy", target=policy, changes={"max_upload_mb": policy.max_upload_mb}
         )
     return policy
+
+
+def document_type_save(*, actor: User, document_type: DocumentType, changed_fields: list[str]) -> DocumentType:
+    """A kind of document the commune asks for (and how long it stays valid), from the Django admin."""
+    with transaction.atomic():
+        document_type.full_clean()
+        document_type.save()
+        audit_record(
+            actor=actor,
+            action="storage.document_type",
+            target=document_type,
+            changes={name: getattr(document_type, name) for name in changed_fields},
+        )
+    return document_type
+
+
+def document_type_delete(*, actor: User, document_type: DocumentType) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="storage.document_type_delete", target=document_type)
+        document_type.delete()

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ThemingConfig(AppConfig):
     name = "theming"
     verbose_name = "Apparence"
+
+    def ready(self) -> None:
+        from audit.models import register_action_labels
+
+        register_action_labels({"theming.branding": _("apparence du portail")})

@@ -1,7 +1,9 @@
 """Writes on a commune's branding."""
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 
+from audit.services import audit_record
 from theming.models import Branding
 
 
@@ -14,4 +16,18 @@ def branding_update(*, logo: tuple[str, bytes] | None = None, **fields: str) -> 
         branding.logo.save(logo[0], ContentFile(logo[1]), save=False)
     branding.full_clean()
     branding.save()
+    return branding
+
+
+def branding_save(*, actor, branding: Branding, changed_fields: list[str]) -> Branding:
+    """A staff member changes the commune's face (from the Django admin); journaled."""
+    with transaction.atomic():
+        branding.full_clean()
+        branding.save()
+        audit_record(
+            actor=actor,
+            action="theming.branding",
+            target=branding,
+            changes={name: str(getattr(branding, name)) for name in changed_fields},
+        )
     return branding
