@@ -1,7 +1,8 @@
 """Shared fixtures: two communes created once per test database, clients bound to a host."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import pytest
@@ -11,6 +12,7 @@ from django_tenants.utils import schema_context
 from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
+from core.testing import frozen_clock
 from tenants.models import Commune
 
 # No per-example deadline: the first example pays for loading the holiday datasets.
@@ -103,3 +105,10 @@ def platform_client(db) -> Client:
 def in_clisson(clisson) -> Iterator[Commune]:
     with schema_context(clisson.schema_name):
         yield clisson
+
+
+@pytest.fixture
+def frozen_at() -> Iterator[Callable]:
+    """`frozen_at(moment)` stops Django's clock at `moment` for the rest of the test (see core.testing)."""
+    with ExitStack() as stack:
+        yield lambda moment: stack.enter_context(frozen_clock(moment))

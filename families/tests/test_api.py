@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from conftest import CLISSON, GORGES
 from core.roles import Role
+from core.testing import paris
 from families.models import Decision
 from families.tests.factories import ChildFactory, family, parent_of
 from storage.tests.conftest import pdf_bytes, phone_photo
@@ -118,14 +119,14 @@ def test_the_openapi_schema_documents_the_families_api(in_clisson):
     assert "/api/v1/families/staff/requests/{id}/decision" in schema
 
 
-def test_a_dossier_filled_and_sent_by_api_then_reviewed_by_api(martin, monkeypatch):
+def test_a_dossier_filled_and_sent_by_api_then_reviewed_by_api(martin, frozen_at):
     from datetime import date
 
     from catalog.models import SchoolYear
     from families.models import DossierRequirement
     from storage.models import DocumentType
 
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda: date(2026, 8, 20))
+    frozen_at(paris(2026, 8, 20))
     DossierRequirement.objects.all().delete()
     SchoolYear.objects.filter(name="2026-2027").delete()
     year = SchoolYear.objects.create(name="2026-2027", start=date(2026, 9, 1), end=date(2027, 7, 6))

@@ -12,6 +12,7 @@ from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
 from conftest import signed_in
 from core.roles import Role
+from core.testing import paris
 from families.models import Decision, Dossier, DossierRequirement
 from families.selectors import dossier_validated
 from families.services import dossier_fill, dossier_open, dossier_review, dossier_submit
@@ -137,8 +138,8 @@ def test_renewal_keeps_what_is_still_valid_and_asks_for_what_expired(requirement
     assert renewed[requirements["rules"].pk].answer is None  # accepted again every year
 
 
-def test_the_dossier_pages_from_start_to_validation(requirements, years, child, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda: date(2026, 8, 20))
+def test_the_dossier_pages_from_start_to_validation(requirements, years, child, frozen_at):
+    frozen_at(paris(2026, 8, 20))
     parent = signed_in(parent_of(child.households.get()))
     agent = signed_in(UserFactory(role=Role.ADMINISTRATOR))
     url = f"/famille/enfants/{child.pk}/dossier/{years[0].pk}/"
