@@ -10,9 +10,8 @@ from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
 from conftest import signed_in
 from core.roles import Role
-from families.models import Decision, Dossier
-from families.tests.factories import ChildFactory, family, parent_of
-from storage.models import Document
+from families.models import Decision, Dossier, DossierItem, DossierRequirement
+from families.tests.factories import ChildFactory, DocumentFactory, family, parent_of
 
 API = "/api/v1/families"
 
@@ -25,14 +24,9 @@ def records(in_clisson):
     )
     child = ChildFactory(household=household, status=Decision.VALIDATED)
     dossier = Dossier.objects.create(child=child, school_year=year, status=Dossier.Status.SUBMITTED)
-    document = Document.objects.create(
-        owner=f"families.household:{household.pk}",
-        file="clisson/documents/x/x.pdf",
-        original_name="x.pdf",
-        size=1,
-        content_type="application/pdf",
-        sha256="0" * 64,
-    )
+    requirement = DossierRequirement.objects.create(label="Droit à l'image (test)", kind="authorisation")
+    DossierItem.objects.create(dossier=dossier, requirement=requirement)
+    document = DocumentFactory(household=household)
     return {"household": household, "child": child, "dossier": dossier, "document": document, "year": year}
 
 
@@ -85,7 +79,10 @@ def test_a_parent_never_opens_another_households_dossier(records):
     assert client.get(f"/famille/enfants/{child.pk}/dossier/{year.pk}/").status_code == 404
     assert client.post(f"/famille/enfants/{child.pk}/dossier/{year.pk}/", {"action": "open"}).status_code == 404
     assert api.post(f"{API}/children/{child.pk}/dossiers", {"school_year": year.pk}, format="json").status_code == 404
-    item_url = f"{API}/dossiers/{dossier.pk}/items/1"
-    assert api.post(item_url, {"answer": True}, format="json").status_code == 404
+    item = dossier.items.get()  # a real item of the other household's dossier: only the owner check says no
+    own_item_url = f"{API}/dossiers/{dossier.pk}/items/{item.pk}"
+    assert api.post(own_item_url, {"answer": True}, format="json").status_code == 404
+    item.refresh_from_db()
+    assert item.answer is None
     assert api.post(f"{API}/dossiers/{dossier.pk}/submit").status_code == 404
     assert api.get(f"{API}/dossiers").json() == []
