@@ -283,3 +283,14 @@ def children_to_link(*, household: Household, search: str) -> QuerySet[Child]:
         Q(last_name__icontains=search) | Q(first_name__icontains=search)
     )
     return found.prefetch_related("households").order_by("last_name", "first_name")[:20]
+
+
+def same_child_elsewhere(child: Child) -> QuerySet[Child]:
+    """Children of other households with the same names and birth date: perhaps the same child, declared by
+    the other parent. Staff decide; nothing is matched automatically."""
+    return (
+        Child.objects.exclude(pk=child.pk)
+        .exclude(households__in=child.households.all())
+        .filter(first_name__iexact=child.first_name, last_name__iexact=child.last_name, birth_date=child.birth_date)
+        .prefetch_related("households")
+    )

@@ -6,6 +6,7 @@ app_name = "families_staff"
 urlpatterns = [
     path("", staff_views.queue, name="queue"),
     path("demandes/<int:request_id>/", staff_views.request_review, name="request"),
+    path("demandes/<int:request_id>/meme-enfant/", staff_views.request_child_match, name="request_child_match"),
     path("documents/<uuid:document_id>/", staff_views.document_decide, name="document"),
     path("foyers/nouveau/", staff_views.household_create_at_counter, name="household_create"),
     path("foyers/<int:household_id>/", staff_views.household_detail, name="household"),

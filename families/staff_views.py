@@ -31,6 +31,7 @@ from families.selectors import (
     households_with_school,
     pending_requests,
     requirements_for_staff,
+    same_child_elsewhere,
     schools,
     validation_counts,
 )
@@ -83,8 +84,29 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Décision enregistrée ; la famille est prévenue par e-mail."))
             return redirect("families_staff:queue")
-    context = {"change": change, "form": form, "household": family_file(change.household)}
+    context = {
+        "change": change,
+        "form": form,
+        "household": family_file(change.household),
+        "same_children": same_child_elsewhere(change.child) if change.child and change.status == "pending" else [],
+    }
     return render(request, "families/staff/request.html", context)
+
+
+@require_POST
+@family_staff_required
+def request_child_match(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The child a household declares is one the mairie knows already (the other parent's): attach that one."""
+    change = get_request_for(request.user, request_id)
+    child_id = request.POST.get("child", "")
+    known = get_child_for_staff(request.user, int(child_id) if child_id.isdigit() else 0)
+    try:
+        services.child_request_match(actor=request.user, request=change, child=known)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("families_staff:request", request_id=change.pk)
+    messages.success(request, _("%(child)s est rattaché(e) à ce foyer ; la famille est prévenue.") % {"child": known})
+    return redirect("families_staff:household", household_id=change.household_id)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

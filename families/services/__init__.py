@@ -1,6 +1,13 @@
 """Writes on families, one module per use case; each takes the actor, checks it may act, and journals."""
 
-from families.services.children import child_add, child_link, child_update, pickup_add, pickup_remove
+from families.services.children import (
+    child_add,
+    child_link,
+    child_request_match,
+    child_update,
+    pickup_add,
+    pickup_remove,
+)
 from families.services.common import Address, QfDeclaration
 from families.services.dossiers import dossier_fill, dossier_open, dossier_review, dossier_submit, requirement_save
 from families.services.guardians import guardian_change_email, guardian_invite, guardian_update_contact
@@ -20,6 +27,7 @@ __all__ = [
     "address_change_request",
     "child_add",
     "child_link",
+    "child_request_match",
     "child_update",
     "counter_start",
     "dossier_fill",

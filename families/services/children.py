@@ -2,13 +2,16 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from core.queue import delay_on_commit
 from core.roles import Capability, can
 from families.models import ChangeRequest, Child, ChildHousehold, Decision, Household, PickupPerson
 from families.services.common import ensure_acts_for, journal_counter
+from families.tasks import send_decision_email
 
 
 def child_add(*, actor: User, household: Household, child: Child) -> Child:
@@ -55,16 +58,44 @@ def child_link(*, actor: User, child: Child, household: Household) -> ChildHouse
     if not can(actor, Capability.FAMILIES_REVIEW):
         raise ValidationError(_("Seule la mairie rattache un enfant à un second foyer."))
     with transaction.atomic():
-        child = Child.objects.select_for_update().get(pk=child.pk)
-        if child.households.filter(pk=household.pk).exists():
-            raise ValidationError(_("%(child)s est déjà rattaché(e) à ce foyer.") % {"child": child})
-        if child.households.count() >= 2:
-            raise ValidationError(_("%(child)s est déjà rattaché(e) à deux foyers.") % {"child": child})
-        link = ChildHousehold.objects.create(child=child, household=household)
-        for context in child.households.all():
-            audit_record(
-                actor=actor, action="families.link", target=link, changes={"child": str(child)}, context=context
-            )
+        return _link(actor, child, household)
+
+
+def child_request_match(*, actor: User, request: ChangeRequest, child: Child) -> ChangeRequest:
+    """A household declared a child the mairie already knows (the other parent's): staff say it is the same
+    child. The declared duplicate goes, the known child is attached to the household, the request is
+    validated, and the family is told."""
+    if not can(actor, Capability.FAMILIES_REVIEW):
+        raise ValidationError(_("Seule la mairie rattache un enfant à un second foyer."))
+    with transaction.atomic():
+        request = (
+            ChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("child", "household")
+            .get(pk=request.pk)
+        )
+        if request.kind != ChangeRequest.Kind.CHILD or request.status != Decision.PENDING:
+            raise ValidationError(_("Cette demande a déjà été traitée."))
+        duplicate = request.child
+        _link(actor, child, request.household)
+        request.child, request.status = child, Decision.VALIDATED
+        request.decided, request.decided_by = timezone.now(), actor
+        request.save(update_fields=["child", "status", "decided", "decided_by"])
+        PickupPerson.objects.filter(child=duplicate).update(child=child)
+        duplicate.delete()
+        delay_on_commit(send_decision_email, request_id=request.pk)
+    return request
+
+
+def _link(actor: User, child: Child, household: Household) -> ChildHousehold:
+    """Attach `child` to `household` (inside the caller's transaction), journaled on both households' files."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.households.filter(pk=household.pk).exists():
+        raise ValidationError(_("%(child)s est déjà rattaché(e) à ce foyer.") % {"child": child})
+    if child.households.count() >= 2:
+        raise ValidationError(_("%(child)s est déjà rattaché(e) à deux foyers.") % {"child": child})
+    link = ChildHousehold.objects.create(child=child, household=household)
+    for context in child.households.all():
+        audit_record(actor=actor, action="families.link", target=link, changes={"child": str(child)}, context=context)
     return link
 
 

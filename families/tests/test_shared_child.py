@@ -111,3 +111,24 @@ def test_the_dossier_is_shared_and_both_households_hear_of_the_decision(
 
     recipients = set(mail.outbox[-1].to)
     assert {parent_of(martin).email, parent_of(moreau).email} <= recipients
+
+
+def test_a_child_declared_again_by_the_other_parent_is_matched_by_staff(agent, django_capture_on_commit_callbacks):
+    martin, moreau = family("Famille Martin"), family("Famille Moreau")
+    known = ChildFactory(household=martin, first_name="Léa", last_name="Martin", status=Decision.VALIDATED)
+    b = signed_in(parent_of(moreau))
+    b.post("/famille/enfants/ajouter/", {"first_name": "Léa", "last_name": "Martin", "birth_date": "2018-05-04"})
+    request = moreau.requests.get(kind="child")
+    staff = signed_in(agent)
+
+    page = staff.get(f"/gestion/familles/demandes/{request.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        matched = staff.post(f"/gestion/familles/demandes/{request.pk}/meme-enfant/", {"child": known.pk})
+
+    assert "Un enfant du même nom et de la même date de naissance est déjà connu" in page
+    assert matched.status_code == 302
+    assert set(known.households.all()) == {martin, moreau}
+    assert Child.objects.filter(first_name="Léa").count() == 1
+    request.refresh_from_db()
+    assert request.status == Decision.VALIDATED and request.child == known
+    assert mail.outbox[-1].to == [parent_of(moreau).email]
