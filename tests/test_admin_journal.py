@@ -1,10 +1,10 @@
 """The Django admin writes through the apps' services: a power user's change is journaled like any other."""
 
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from conftest import signed_in
 from core.roles import Role
 from storage.models import DocumentType
+from tests.factories import UserFactory
 from theming.models import Branding
 
 

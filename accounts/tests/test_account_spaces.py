@@ -4,8 +4,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import host_client
+from tests.factories import PASSWORD, UserFactory
 
 
 def login(host: str, email: str, password: str):

@@ -4,10 +4,10 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from conftest import signed_in
 from core.roles import Role
+from tests.factories import UserFactory
 
 
 def test_administrator_invites_a_service_manager(in_clisson, django_capture_on_commit_callbacks):

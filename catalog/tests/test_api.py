@@ -11,12 +11,11 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from audit.selectors import entries_for
 from catalog.models import CutoffRule, Service, Tariff
-from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
 from core.roles import Role
 from core.testing import frozen_clock
+from tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, UserFactory, bracket
 
 
 def api_client(host: str, role: Role | None = Role.PARENT) -> APIClient:

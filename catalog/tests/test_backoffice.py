@@ -7,22 +7,22 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from catalog import engine
 from catalog.days import service_days
 from catalog.models import BookingWindow, CapacityOverride, CutoffRule, Service, Site, Tariff
 from catalog.selectors import services_with_rules
-from catalog.tests.factories import (
+from conftest import CLISSON, GORGES, signed_in
+from core.roles import Role
+from tests.factories import (
     CutoffRuleFactory,
     SchoolYearFactory,
     ServiceFactory,
     SiteFactory,
     TariffFactory,
+    UserFactory,
     bracket,
 )
-from conftest import CLISSON, GORGES, signed_in
-from core.roles import Role
 
 BASE = "/gestion/catalogue"
 

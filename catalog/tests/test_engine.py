@@ -10,7 +10,7 @@ from catalog.calendar import PARIS
 from catalog.engine import Reason
 from catalog.models import BookingWindow, CalendarException, CapacityOverride, CutoffRule, Service, Tariff
 from catalog.selectors import catalog_snapshot, services_with_rules
-from catalog.tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
+from tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
 LATE = CutoffRule.LatePolicy

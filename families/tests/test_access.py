@@ -6,12 +6,19 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
 from conftest import signed_in
 from core.roles import Role
-from families.models import Decision, Dossier, DossierItem, DossierRequirement
-from families.tests.factories import ChildFactory, DocumentFactory, family, parent_of
+from families.models import Decision, Dossier, DossierItem
+from tests.factories import (
+    ChildFactory,
+    DocumentFactory,
+    DossierFactory,
+    DossierRequirementFactory,
+    UserFactory,
+    family,
+    parent_of,
+)
 
 API = "/api/v1/families"
 
@@ -23,8 +30,8 @@ def records(in_clisson):
         name="2030-2031", defaults={"start": date(2030, 9, 1), "end": date(2031, 7, 5)}
     )
     child = ChildFactory(household=household, status=Decision.VALIDATED)
-    dossier = Dossier.objects.create(child=child, school_year=year, status=Dossier.Status.SUBMITTED)
-    requirement = DossierRequirement.objects.create(label="Droit à l'image (test)", kind="authorisation")
+    dossier = DossierFactory(child=child, school_year=year, status=Dossier.Status.SUBMITTED)
+    requirement = DossierRequirementFactory(label="Droit à l'image (test)", kind="authorisation")
     DossierItem.objects.create(dossier=dossier, requirement=requirement)
     document = DocumentFactory(household=household)
     return {"household": household, "child": child, "dossier": dossier, "document": document, "year": year}

@@ -5,13 +5,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from conftest import CLISSON, GORGES
 from core.roles import Role
 from core.testing import paris
 from families.models import Decision
-from families.tests.factories import ChildFactory, family, parent_of
-from storage.tests.conftest import pdf_bytes, phone_photo
+from tests.factories import (
+    ChildFactory,
+    DocumentTypeFactory,
+    DossierRequirementFactory,
+    SchoolYearFactory,
+    UserFactory,
+    family,
+    parent_of,
+)
+from tests.samples import pdf_bytes, phone_photo
 
 API = "/api/v1/families"
 
@@ -124,16 +131,13 @@ def test_a_dossier_filled_and_sent_by_api_then_reviewed_by_api(martin, frozen_at
 
     from catalog.models import SchoolYear
     from families.models import DossierRequirement
-    from storage.models import DocumentType
 
     frozen_at(paris(2026, 8, 20))
     DossierRequirement.objects.all().delete()
     SchoolYear.objects.filter(name="2026-2027").delete()
-    year = SchoolYear.objects.create(name="2026-2027", start=date(2026, 9, 1), end=date(2027, 7, 6))
-    DossierRequirement.objects.create(
-        label="Vaccins", kind="document", document_type=DocumentType.objects.create(name="Vaccins API")
-    )
-    DossierRequirement.objects.create(label="Règlement", kind="acceptance")
+    year = SchoolYearFactory(name="2026-2027", start=date(2026, 9, 1), end=date(2027, 7, 6))
+    DossierRequirementFactory(label="Vaccins", kind="document", document_type=DocumentTypeFactory(name="Vaccins API"))
+    DossierRequirementFactory(label="Règlement", kind="acceptance")
     child = ChildFactory(household=martin, status=Decision.VALIDATED)
     parent, agent = client_for(parent_of(martin)), client_for(UserFactory(role=Role.ADMINISTRATOR))
 

@@ -5,13 +5,12 @@ from datetime import date
 
 import pytest
 
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from catalog.models import SchoolYear
 from conftest import signed_in
 from core.roles import Role
 from families.models import Child, Decision, Dossier, Guardian, PickupPerson
-from families.tests.factories import ChildFactory, PickupPersonFactory, family
+from tests.factories import ChildFactory, PickupPersonFactory, UserFactory, family
 
 
 @pytest.fixture
@@ -107,7 +106,7 @@ def test_each_counter_change_is_journaled_as_what_it_changed(counter, agent_user
 
 
 def test_a_parents_own_changes_are_not_staff_actions(martin, lea):
-    from families.tests.factories import parent_of
+    from tests.factories import parent_of
 
     parent = signed_in(parent_of(martin))
     parent.post("/famille/coordonnees/", {"first_name": "Camille", "last_name": "Martin", "phone": "07 00 00 00 07"})

@@ -8,7 +8,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
 from conftest import signed_in
 from core.roles import Role
@@ -16,25 +15,34 @@ from core.testing import paris
 from families.models import Decision, Dossier, DossierRequirement
 from families.selectors import dossier_validated
 from families.services import dossier_fill, dossier_open, dossier_review, dossier_submit
-from families.tests.factories import ChildFactory, by_family, family, parent_of
-from storage.models import Document, DocumentType
-from storage.tests.conftest import pdf_bytes, phone_photo
+from storage.models import Document
+from tests.factories import (
+    ChildFactory,
+    DocumentTypeFactory,
+    DossierRequirementFactory,
+    SchoolYearFactory,
+    UserFactory,
+    by_family,
+    family,
+    parent_of,
+)
+from tests.samples import pdf_bytes, phone_photo
 
 
 @pytest.fixture
 def requirements(in_clisson):
     DossierRequirement.objects.all().delete()  # the standard starter's pieces: this test sets its own
-    vaccines = DocumentType.objects.create(name="Vaccinations", validity_months=None)
-    insurance = DocumentType.objects.create(name="Assurance", validity_months=12)
+    vaccines = DocumentTypeFactory(name="Vaccinations", validity_months=None)
+    insurance = DocumentTypeFactory(name="Assurance", validity_months=12)
     return {
-        "vaccines": DossierRequirement.objects.create(
+        "vaccines": DossierRequirementFactory(
             label="Pages de vaccination", kind="document", document_type=vaccines, position=1
         ),
-        "insurance": DossierRequirement.objects.create(
+        "insurance": DossierRequirementFactory(
             label="Attestation d'assurance", kind="document", document_type=insurance, position=2
         ),
-        "photos": DossierRequirement.objects.create(label="Droit à l'image", kind="authorisation", position=3),
-        "rules": DossierRequirement.objects.create(label="Règlement intérieur", kind="acceptance", position=4),
+        "photos": DossierRequirementFactory(label="Droit à l'image", kind="authorisation", position=3),
+        "rules": DossierRequirementFactory(label="Règlement intérieur", kind="acceptance", position=4),
     }
 
 
@@ -42,8 +50,8 @@ def requirements(in_clisson):
 def years(in_clisson):
     SchoolYear.objects.filter(name__in=["2026-2027", "2027-2028"]).delete()
     return (
-        SchoolYear.objects.create(name="2026-2027", start=date(2026, 9, 1), end=date(2027, 7, 6)),
-        SchoolYear.objects.create(name="2027-2028", start=date(2027, 9, 1), end=date(2028, 7, 6)),
+        SchoolYearFactory(name="2026-2027", start=date(2026, 9, 1), end=date(2027, 7, 6)),
+        SchoolYearFactory(name="2027-2028", start=date(2027, 9, 1), end=date(2028, 7, 6)),
     )
 
 
@@ -215,7 +223,7 @@ def test_a_piece_never_given_cannot_be_accepted(requirements, years, child):
     requirements["photos"].active = False
     requirements["photos"].save()
     Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.DRAFT)
-    new_piece = DossierRequirement.objects.create(label="Fiche sanitaire", kind="acceptance", position=9)
+    new_piece = DossierRequirementFactory(label="Fiche sanitaire", kind="acceptance", position=9)
     dossier_open(**by_family(child), child=child, school_year=years[0])
     dossier_submit_blocked = pytest.raises(ValidationError, match="Fiche sanitaire")
     with dossier_submit_blocked:

@@ -10,22 +10,27 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import schema_context
 
-from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
 from conftest import signed_in
 from core.roles import Role
-from families.models import ChangeRequest, Decision, DossierItem, DossierRequirement, Guardian, Household
+from families.models import ChangeRequest, Decision, DossierItem, Guardian, Household
 from families.services import dossier_open, guardian_invite
-from families.tests.factories import ChildFactory, by_family, family, parent_of
+from tests.factories import (
+    ChildFactory,
+    DossierRequirementFactory,
+    GuardianFactory,
+    UserFactory,
+    by_family,
+    family,
+    parent_of,
+)
 
 
 def test_the_staff_search_counts_each_child_once(in_clisson):
     martin = family("Famille Martin")
     ChildFactory(household=martin, last_name="Martin")
     ChildFactory(household=martin, last_name="Martin")
-    Guardian.objects.create(
-        household=martin, first_name="Sam", last_name="Martin", phone="0611111111", email="s@x.test"
-    )
+    GuardianFactory(household=martin, first_name="Sam", last_name="Martin", phone="0611111111", email="s@x.test")
     agent = signed_in(UserFactory(role=Role.ADMINISTRATOR))
 
     page = agent.get("/gestion/familles/", {"recherche": "Martin"}).content.decode()
@@ -40,7 +45,7 @@ def test_opening_the_dossier_page_writes_nothing(in_clisson):
     )[0]
     child = ChildFactory(household=family(), status=Decision.VALIDATED)
     dossier = dossier_open(**by_family(child), child=child, school_year=year)
-    added = DossierRequirement.objects.create(label="Certificat médical", kind="acceptance", position=9)
+    added = DossierRequirementFactory(label="Certificat médical", kind="acceptance", position=9)
     parent = signed_in(parent_of(child.households.get()))
     items_before = DossierItem.objects.count()
 
@@ -64,48 +69,65 @@ def test_the_database_refuses_a_second_pending_request_of_a_kind(in_clisson):
     ChangeRequest.objects.create(household=household, kind=ChangeRequest.Kind.CHILD)
 
 
-@pytest.mark.django_db(transaction=True)
+def apart(work):
+    """Run `work` in Clisson on a connection of its own, committed at once (as another request would)."""
+    result: dict = {}
+
+    def target():
+        try:
+            with schema_context("clisson"):
+                result["value"] = work()
+        except Exception as exc:  # handed back to the test
+            result["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
 def test_two_guardians_at_most_even_when_two_are_recorded_at_once(clisson):
     """A writer holds the household (recording a second guardian) while another asks to record one more:
-    the second waits for the first to commit, then counts two and refuses."""
-    with schema_context("clisson"):
-        household = family("Famille Concurrente")
-        actor = parent_of(household)
+    the second waits for the first to commit, then counts two and refuses. Every write happens on
+    connections of their own, committed, so that each sees the other; the test cleans up after itself."""
+    household = apart(lambda: family("Famille Concurrente"))
+    actor = apart(lambda: parent_of(household))
     first_has_lock, outcome = threading.Event(), {}
 
     def first_writer():
-        with schema_context("clisson"), transaction.atomic():
+        with transaction.atomic():
             Household.objects.select_for_update().get(pk=household.pk)
-            Guardian.objects.create(
-                household=household, first_name="A", last_name="B", phone="0611111111", email="a@x.test"
-            )
+            GuardianFactory(household=household, email="a@x.test")
             first_has_lock.set()
             time.sleep(0.5)  # the second writer counts now: without the lock it would see one guardian
-        connection.close()
 
     def second_writer():
         first_has_lock.wait()
-        with schema_context("clisson"):
-            try:
-                guardian_invite(
-                    actor=actor,
-                    household=household,
-                    first_name="C",
-                    last_name="D",
-                    email="c@x.test",
-                    phone="0622222222",
-                    with_account=False,
-                )
-            except ValidationError as exc:
-                outcome["refused"] = exc.messages
-        connection.close()
+        try:
+            guardian_invite(
+                actor=actor,
+                household=household,
+                first_name="C",
+                last_name="D",
+                email="c@x.test",
+                phone="0622222222",
+                with_account=False,
+            )
+        except ValidationError as exc:
+            outcome["refused"] = exc.messages
 
-    threads = [threading.Thread(target=first_writer), threading.Thread(target=second_writer)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        writers = [threading.Thread(target=apart, args=(work,)) for work in (first_writer, second_writer)]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
 
-    with schema_context("clisson"):
-        assert Guardian.objects.filter(household=household).count() == 2
-    assert outcome["refused"] == ["Un foyer compte au plus deux responsables légaux."]
+        assert apart(lambda: Guardian.objects.filter(household=household).count()) == 2
+        assert outcome["refused"] == ["Un foyer compte au plus deux responsables légaux."]
+    finally:
+        apart(lambda: (Household.objects.filter(pk=household.pk).delete(), actor.delete()))

@@ -7,13 +7,12 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
-from accounts.tests.factories import UserFactory
 from conftest import GORGES, signed_in
 from core.roles import Role
 from families.models import ChangeRequest, Child, Decision, Household, PickupPerson
-from families.tests.factories import ChildFactory, DocumentFactory, PickupPersonFactory, family, parent_of
 from storage.models import Document
-from storage.tests.conftest import pdf_bytes, phone_photo
+from tests.factories import ChildFactory, DocumentFactory, PickupPersonFactory, UserFactory, family, parent_of
+from tests.samples import pdf_bytes, phone_photo
 
 
 @pytest.fixture

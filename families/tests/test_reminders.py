@@ -9,8 +9,8 @@ from django_tenants.utils import schema_context
 from core.communes import CommuneStatus, active_commune_schemas
 from families.selectors import household_key
 from families.tasks import remind_expiring_documents, remind_expiring_documents_everywhere
-from families.tests.factories import family, parent_of
 from storage.models import Document
+from tests.factories import family, parent_of
 
 
 def accepted_document(household, name: str, days_left: int) -> Document:

@@ -8,7 +8,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from core.roles import Role
 from families.models import ChangeRequest, Child, Decision
@@ -22,8 +21,8 @@ from families.services import (
     qf_change_request,
     request_decide,
 )
-from families.tests.factories import family, parent_of
-from storage.tests.conftest import pdf_bytes
+from tests.factories import UserFactory, family, parent_of
+from tests.samples import pdf_bytes
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from catalog.models import SchoolYear
 from conftest import CLISSON, signed_in
 from core.roles import Role
 from families.models import Child, Decision, Guardian
 from families.services import child_link, dossier_fill, dossier_open, dossier_review, dossier_submit
-from families.tests.factories import ChildFactory, DocumentFactory, PickupPersonFactory, family, parent_of
-from storage.tests.conftest import pdf_bytes
+from tests.factories import ChildFactory, DocumentFactory, PickupPersonFactory, UserFactory, family, parent_of
+from tests.samples import pdf_bytes
 
 
 @pytest.fixture

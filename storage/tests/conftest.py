@@ -1,18 +1,14 @@
-"""A local S3-compatible server over HTTP (moto's standalone server), and sample files."""
+"""A local S3-compatible server over HTTP (moto's standalone server)."""
 
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from io import BytesIO
 from pathlib import Path
 
 import boto3
 import pytest
-from PIL import Image
-from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 S3_KEYS = {"aws_access_key_id": "portail-test", "aws_secret_access_key": "portail-test-secret"}
 
@@ -70,32 +66,3 @@ def s3_bucket(s3_endpoint, settings) -> str:
 
 def s3_client(endpoint: str):
     return boto3.client("s3", endpoint_url=endpoint, region_name="eu-west-3", **S3_KEYS)
-
-
-def pdf_bytes(javascript: str | None = None, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    if javascript:  # what a booby-trapped PDF does: run a script when it opens
-        action = DictionaryObject(
-            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(javascript)}
-        )
-        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
-    if password:
-        writer.encrypt(password)
-    output = BytesIO()
-    writer.write(output)
-    return output.getvalue()
-
-
-def image_bytes(kind: str = "JPEG", size: tuple[int, int] = (640, 480), **options) -> bytes:
-    output = BytesIO()
-    Image.new("RGB" if kind != "PNG1" else "1", size, "#3a6").save(output, "PNG" if kind == "PNG1" else kind, **options)
-    return output.getvalue()
-
-
-def phone_photo() -> bytes:
-    """A 12-megapixel JPEG with the EXIF orientation a phone writes."""
-    exif = Image.Exif()
-    exif[0x0112] = 6  # rotated 90°, as a phone held upright
-    exif[0x010F] = "Apple"
-    return image_bytes("JPEG", (4032, 3024), exif=exif, quality=85)

@@ -10,15 +10,16 @@ from django.core.files.storage import default_storage
 from django.db import DataError
 from django_tenants.utils import schema_context
 
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from conftest import CLISSON, GORGES, signed_in
 from core.roles import Role
 from storage import access
 from storage.access import register_access_policy
-from storage.models import Document, DocumentType, StoragePolicy
+from storage.models import Document, StoragePolicy
 from storage.services import document_review, document_upload
-from storage.tests.conftest import pdf_bytes, phone_photo, s3_client
+from storage.tests.conftest import s3_client
+from tests.factories import DocumentTypeFactory, UserFactory
+from tests.samples import pdf_bytes, phone_photo
 
 OWNER = "families.household:1"
 
@@ -28,7 +29,7 @@ def upload(data: bytes, name: str = "attestation.pdf", owner: str = OWNER, **kwa
 
 
 def test_upload_stores_the_file_under_the_communes_key_and_records_it(in_clisson):
-    insurance = DocumentType.objects.create(name="Attestation d'assurance", validity_months=12)
+    insurance = DocumentTypeFactory(name="Attestation d'assurance", validity_months=12)
 
     document = upload(pdf_bytes(), "Assurance 2026.pdf", document_type=insurance)
 

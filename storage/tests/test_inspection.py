@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 from storage.inspection import inspect_upload, safe_name
-from storage.tests.conftest import image_bytes, pdf_bytes, phone_photo
+from tests.samples import image_bytes, pdf_bytes, phone_photo
 
 MB = 1024 * 1024
 

@@ -5,10 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from core.roles import Role
 from tenants.models import Commune, ContactRequest
 from tenants.selectors import communes_for_console
+from tests.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture

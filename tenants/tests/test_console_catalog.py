@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from catalog.models import Service
-from catalog.tests.factories import ServiceFactory
 from catalog.transfer import catalog_export
 from tenants.tests.test_console import operator_client  # noqa: F401  (fixture)
+from tests.factories import ServiceFactory
 
 
 def _names(schema: str) -> set[str]:
@@ -85,8 +85,8 @@ def test_only_operators_reach_the_catalogue_console(platform_client, clisson):
 
 def test_reimporting_keeps_who_manages_what_and_is_journaled(operator_client, clisson):  # noqa: F811
     from accounts.models import Role
-    from accounts.tests.factories import UserFactory
     from audit.models import AuditEntry
+    from tests.factories import UserFactory
 
     with schema_context("clisson"):
         manager = UserFactory(role=Role.SERVICE_MANAGER)

@@ -4,9 +4,9 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import host_client
 from tenants.models import Commune
+from tests.factories import PASSWORD, UserFactory
 
 
 def test_suspended_commune_shows_a_french_maintenance_page_and_refuses_logins(clisson):

@@ -23,8 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from storage.tests.conftest import pdf_bytes
 from tests.e2e.conftest import Portal, log_in, read_mailbox
+from tests.samples import pdf_bytes
 
 AXE = Axe()
 BLOCKING = {"serious", "critical"}

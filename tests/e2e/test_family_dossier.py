@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from storage.tests.conftest import pdf_bytes, phone_photo
 from tests.e2e.conftest import Portal, log_in, read_mailbox
+from tests.samples import pdf_bytes, phone_photo
 
 EMAIL = "famille.leroy@example.test"
 PASSWORD = "Un-mot-de-passe-solide-2026"
