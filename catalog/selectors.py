@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -51,3 +52,15 @@ def services_for(*, actor: User) -> QuerySet[Service]:
 def get_service_for(*, actor: User, pk: int) -> Service:
     """The service `pk` if `actor` configures it, 404 otherwise (the same answer as a missing one)."""
     return get_object_or_404(services_for(actor=actor), pk=pk)
+
+
+def get_tariff_for(*, actor: User, service: Service, pk: int) -> Tariff:
+    """A tariff of `service` (itself read through `get_service_for`), 404 otherwise."""
+    return get_object_or_404(get_service_for(actor=actor, pk=service.pk).tariffs, pk=pk)
+
+
+def get_entry_for(*, actor: User, rows: QuerySet, pk: int) -> Model:
+    """A row of a catalogue section `actor` may configure (the rows come scoped to their service), 404 otherwise."""
+    if not can(actor, Capability.CATALOG_VIEW):
+        raise Http404
+    return get_object_or_404(rows, pk=pk)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
@@ -19,7 +19,14 @@ from audit.selectors import entries_for
 from catalog import forms as catalog_forms
 from catalog import models, previews
 from catalog.days import service_days
-from catalog.selectors import catalog_snapshot, get_service_for, services_for, services_with_rules
+from catalog.selectors import (
+    catalog_snapshot,
+    get_entry_for,
+    get_service_for,
+    get_tariff_for,
+    services_for,
+    services_with_rules,
+)
 from catalog.services import catalog_entry_delete, catalog_entry_save, tariff_save
 from core.access import capability_required, require_capability
 from core.roles import Capability, can
@@ -124,7 +131,7 @@ def entry_edit(
     request: HttpRequest, section: str, service_id: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     section, service = _section_and_service(request, section, service_id)
-    entry = get_object_or_404(section.rows(service), pk=pk) if pk else section.model()
+    entry = get_entry_for(actor=request.user, rows=section.rows(service), pk=pk) if pk else section.model()
     if section.per_service:
         entry.service = service
     form = section.form_class(request.POST or None, instance=entry, actor=request.user)
@@ -149,7 +156,7 @@ def entry_edit(
 @catalog_staff_required
 def entry_delete(request: HttpRequest, section: str, pk: int, service_id: int | None = None) -> HttpResponse:
     section, service = _section_and_service(request, section, service_id)
-    entry = get_object_or_404(section.rows(service), pk=pk)
+    entry = get_entry_for(actor=request.user, rows=section.rows(service), pk=pk)
     return _confirm_delete(request, entry, back=_back_url(service))
 
 
@@ -165,7 +172,7 @@ def service_delete(request: HttpRequest, service_id: int) -> HttpResponse:
 @catalog_staff_required
 def tariff_edit(request: HttpRequest, service_id: int, pk: int | None = None) -> HttpResponse:
     service = get_service_for(actor=request.user, pk=service_id)
-    tariff = get_object_or_404(service.tariffs, pk=pk) if pk else models.Tariff(service=service)
+    tariff = get_tariff_for(actor=request.user, service=service, pk=pk) if pk else models.Tariff(service=service)
     form = catalog_forms.TariffForm(request.POST or None, instance=tariff, actor=request.user)
     brackets = catalog_forms.BracketFormSet(request.POST or None, instance=tariff, prefix="tranches")
     if request.method == "POST" and form.is_valid() and brackets.is_valid():
@@ -190,7 +197,8 @@ def tariff_edit(request: HttpRequest, service_id: int, pk: int | None = None) ->
 @catalog_staff_required
 def tariff_delete(request: HttpRequest, service_id: int, pk: int) -> HttpResponse:
     service = get_service_for(actor=request.user, pk=service_id)
-    return _confirm_delete(request, get_object_or_404(service.tariffs, pk=pk), back=_back_url(service))
+    tariff = get_tariff_for(actor=request.user, service=service, pk=pk)
+    return _confirm_delete(request, tariff, back=_back_url(service))
 
 
 @require_safe

@@ -1,7 +1,6 @@
 """Families API for parents: their own household, children, pick-ups, requests, dossiers and documents."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -22,9 +21,10 @@ from families.selectors import (
     dossier_with_items,
     get_child_for,
     get_dossier_for,
+    get_dossier_item_for,
+    get_open_year_for,
     get_pickup_for,
     household_of,
-    open_school_years,
 )
 from families.serializers import (
     AddressRequestSerializer,
@@ -287,7 +287,7 @@ class DossierOpenView(FamilyAPIMixin, APIView):
         child = get_child_for(self.actor, child_id)
         data = DossierOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        year = get_object_or_404(open_school_years(timezone.localdate()), pk=data.validated_data["school_year"])
+        year = get_open_year_for(self.actor, data.validated_data["school_year"], timezone.localdate())
         try:
             dossier = services.dossier_open(
                 actor=request.user, household=self.actor.household, child=child, school_year=year
@@ -303,7 +303,7 @@ class DossierItemView(FamilyAPIMixin, APIView):
     @extend_schema(request=DossierItemFillSerializer, responses=DossierSerializer)
     def post(self, request: Request, pk: int, item_id: int) -> Response:
         dossier = get_dossier_for(self.actor, pk)
-        item = get_object_or_404(dossier.items, pk=item_id)
+        item = get_dossier_item_for(self.actor, dossier, item_id)
         data = DossierItemFillSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("file")

@@ -102,6 +102,16 @@ def get_dossier_for(actor: FamilyActor, pk: int) -> Dossier:
     return _found(dossier_query().filter(pk=pk, child__households=actor.household).first())
 
 
+def get_open_year_for(actor: FamilyActor, pk: int, today: date) -> SchoolYear:
+    """A school year the family may still file a dossier for."""
+    return _found(open_school_years(today).filter(pk=pk).first())
+
+
+def get_dossier_item_for(actor: FamilyActor, dossier: Dossier, pk: int) -> DossierItem:
+    """An item of `dossier`, itself read through `get_dossier_for`."""
+    return _found(get_dossier_for(actor, dossier.pk).items.filter(pk=pk).first())
+
+
 def pickups_of(*, child: Child, household: Household) -> QuerySet[PickupPerson]:
     return child.pickup_persons.filter(household=household)
 

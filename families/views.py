@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,6 +21,7 @@ from families.selectors import (
     family_actor_for,
     family_file,
     get_child_for,
+    get_open_year_for,
     get_pickup_for,
     household_of,
     open_school_years,
@@ -287,7 +288,7 @@ def dossier(request: HttpRequest, actor: FamilyActor, child_id: int, year_id: in
     Reading it writes nothing: pieces asked since it was opened are added when the family opens it again.
     """
     child = get_child_for(actor, child_id)
-    year = get_object_or_404(open_school_years(timezone.localdate()), pk=year_id)
+    year = get_open_year_for(actor, year_id, timezone.localdate())
     owner = {"actor": request.user, "household": actor.household}
     if request.method == "POST" and request.POST.get("action") == "open":
         try:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -14,7 +14,7 @@ from core.communes import portal_url
 from core.roles import Capability
 from tenants.forms import CatalogImportForm, OnboardingForm
 from tenants.models import Commune
-from tenants.selectors import commune_catalog_text, communes_for_console, pending_contact_requests
+from tenants.selectors import commune_catalog_text, communes_for_console, get_commune_for, pending_contact_requests
 from tenants.services import commune_catalog_replace, commune_onboard, commune_set_status
 
 STATUS_ACTIONS = {
@@ -66,7 +66,7 @@ def commune_onboard_view(request: HttpRequest) -> HttpResponse:
 def commune_status_view(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     if action not in STATUS_ACTIONS:
         raise PermissionDenied
-    commune = get_object_or_404(Commune, schema_name=slug)
+    commune = get_commune_for(request.user, slug)
     commune = commune_set_status(commune=commune, status=STATUS_ACTIONS[action])
     messages.success(
         request, _("%(name)s : %(status)s.") % {"name": commune.name, "status": commune.get_status_display()}
@@ -77,7 +77,7 @@ def commune_status_view(request: HttpRequest, slug: str, action: str) -> HttpRes
 @require_http_methods(["GET", "HEAD", "POST"])
 @operator_required
 def commune_catalog(request: HttpRequest, slug: str) -> HttpResponse:
-    commune = get_object_or_404(Commune, schema_name=slug)
+    commune = get_commune_for(request.user, slug)
     form = CatalogImportForm(request.POST or None, request.FILES or None, commune=commune)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def commune_catalog(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @operator_required
 def commune_catalog_export(request: HttpRequest, slug: str) -> HttpResponse:
-    commune = get_object_or_404(Commune, schema_name=slug)
+    commune = get_commune_for(request.user, slug)
     response = HttpResponse(commune_catalog_text(commune), content_type="application/json; charset=utf-8")
     filename = f"catalogue-{commune.schema_name}-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

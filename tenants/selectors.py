@@ -4,10 +4,13 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django_tenants.utils import schema_context
 
 from catalog.transfer import catalog_export_text
 from core.communes import domain_url
+from core.roles import Capability, can
 from tenants.models import Commune, ContactRequest
 
 
@@ -58,3 +61,10 @@ def pending_contact_requests() -> QuerySet[ContactRequest]:
 def commune_catalog_text(commune: Commune) -> str:
     with schema_context(commune.schema_name):
         return catalog_export_text()
+
+
+def get_commune_for(actor, slug: str) -> Commune:
+    """A commune of the platform for an operator (the console), 404 for anyone else."""
+    if not can(actor, Capability.PLATFORM_OPERATE):
+        raise Http404
+    return get_object_or_404(Commune.objects.exclude(schema_name="public"), schema_name=slug)
