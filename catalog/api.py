@@ -147,7 +147,7 @@ class ServiceViewSet(CatalogViewSet):
         responses=DaySerializer(many=True),
     )
     @action(detail=True, methods=["get"])
-    def days(self, request: Request, pk: str | None = None) -> Response:
+    def days(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         """Each day: open or not, capacity and places left, deadlines, and whether a change now is allowed."""
         service = self.get_object()
         query = DaysQuerySerializer(data=request.query_params)
