@@ -773,6 +773,8 @@ def check_host(world: World, route: Route, row: Row, actor: Actor, host: Host, w
         # in full), even asking for its own commune's object, the one that would leak.
         visitor = actor if actor.home == host.schema else ANONYMOUS
         if visitor is not actor:
+            if row.who.admits(ANONYMOUS):
+                return []  # a public route answers a visitor as anyone: nothing to tell them apart by
             targets, methods = targets[:1], ["GET"]
 
         def want(method: str, reached: bool) -> Answer:
