@@ -8,7 +8,7 @@ test:  ## the same set-up, then the whole test suite
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
 lint:
-	@bash -c 'source scripts/setup.sh && ensure_venv && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports'
+	@bash -c 'source scripts/setup.sh && ensure_venv && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports --no-cache'
 
 format:
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
