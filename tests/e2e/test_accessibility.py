@@ -58,6 +58,7 @@ NOT_AUDITED = {
     "families:pickup_add": "POST only: the child page's form, redirected back to the child page",
     "families:pickup_remove": "POST only: a button of the child page, redirected back to it",
     "families_staff:child_link": "POST only: a button of the household file, redirected back to it",
+    "families_staff:request_child_match": "POST only: a button of a child request, redirected to the household file",
     "families_staff:counter_start": "POST only: the household file's button, redirected to the family's dashboard",
     "families_staff:counter_stop": "POST only: the counter banner's button, redirected to the household file",
     "console:commune_status": "POST only: the commune list's buttons, redirected back to the list",
