@@ -443,7 +443,12 @@ class TariffBracket(models.Model):
         ordering = ["qf_min"]
 
     def __str__(self) -> str:
-        return f"QF {self.qf_min}–{self.qf_max or '∞'} : {self.price} €"
+        return f"QF {self.range_label} : {self.price} €"
+
+    @property
+    def range_label(self) -> str:
+        """The QF range, e.g. 0–700, or 1201–∞ for the open-ended top bracket (a bracket may end at QF 0)."""
+        return f"{self.qf_min}–{'∞' if self.qf_max is None else self.qf_max}"
 
 
 def brackets_check(brackets: list[TariffBracket]) -> None:
@@ -451,21 +456,16 @@ def brackets_check(brackets: list[TariffBracket]) -> None:
     ordered = sorted(brackets, key=lambda b: b.qf_min)
     for bracket in ordered:
         if bracket.qf_max is not None and bracket.qf_max < bracket.qf_min:
-            raise ValidationError(_("La tranche %(a)s finit avant de commencer.") % {"a": _bracket_label(bracket)})
+            raise ValidationError(_("La tranche %(a)s finit avant de commencer.") % {"a": bracket.range_label})
     if ordered and ordered[0].qf_min != 0:
         raise ValidationError(_("La première tranche commence à un QF de 0."))
     for lower, upper in itertools.pairwise(ordered):
         if lower.qf_max is None or upper.qf_min <= lower.qf_max:
             raise ValidationError(
-                _("Les tranches %(a)s et %(b)s se chevauchent.")
-                % {"a": _bracket_label(lower), "b": _bracket_label(upper)}
+                _("Les tranches %(a)s et %(b)s se chevauchent.") % {"a": lower.range_label, "b": upper.range_label}
             )
         if upper.qf_min != lower.qf_max + 1:
             raise ValidationError(
                 _("Il manque les QF entre les tranches %(a)s et %(b)s.")
-                % {"a": _bracket_label(lower), "b": _bracket_label(upper)}
+                % {"a": lower.range_label, "b": upper.range_label}
             )
-
-
-def _bracket_label(bracket: TariffBracket) -> str:
-    return f"{bracket.qf_min}–{bracket.qf_max if bracket.qf_max is not None else '∞'}"

@@ -116,7 +116,7 @@ def tariff_bracket_delete(*, actor: User, bracket: TariffBracket) -> None:
                     "Sans la tranche %(bracket)s, les tranches ne se suivraient plus depuis un QF de 0 : "
                     "supprimez-les en partant de la plus haute."
                 )
-                % {"bracket": _bracket_label(bracket)}
+                % {"bracket": bracket.range_label}
             ) from exc
         _priced_check(tariff, has_brackets=bool(remaining))
         bracket.delete()
@@ -145,13 +145,9 @@ def _journal_brackets(*, actor: User, tariff: Tariff, brackets: list[TariffBrack
         actor=actor,
         action="catalog.brackets",
         target=tariff,
-        changes={"brackets": [f"{_bracket_label(b)} : {b.price}" for b in ordered]},
+        changes={"brackets": [f"{b.range_label} : {b.price}" for b in ordered]},
         context=tariff.service,
     )
-
-
-def _bracket_label(bracket: TariffBracket) -> str:
-    return f"{bracket.qf_min}–{'∞' if bracket.qf_max is None else bracket.qf_max}"
 
 
 def catalog_replace(*, document: object, actor_email: str) -> dict[str, int]:
