@@ -29,7 +29,8 @@ class Capability(StrEnum):
     TEAM_MANAGE = "team_manage"
     FAMILIES_REVIEW = "families_review"  # queues, family files, decisions, the counter
     FAMILIES_CONFIGURE = "families_configure"  # dossier pieces, file size limit, login e-mails
-    DOCUMENTS_READ_ALL = "documents_read_all"
+    DOCUMENTS_READ_ALL = "documents_read_all"  # read and review every family's documents
+    COMMUNE_CONFIGURE = "commune_configure"  # branding, document types, the file size limit
     PLATFORM_OPERATE = "platform_operate"  # the operator console (public schema)
 
 
@@ -45,6 +46,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.FAMILIES_REVIEW,
             Capability.FAMILIES_CONFIGURE,
             Capability.DOCUMENTS_READ_ALL,
+            Capability.COMMUNE_CONFIGURE,
         }
     ),
     Role.SERVICE_MANAGER: frozenset({Capability.CATALOG_VIEW}),

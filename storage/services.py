@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from core.access import require_capability
+from core.roles import Capability
 from storage.inspection import inspect_upload
 from storage.models import Document, DocumentType, StoragePolicy
 from storage.selectors import storage_policy
@@ -66,6 +68,7 @@ def document_upload(
 
 
 def document_review(*, document: Document, actor: User, accepted: bool, reason: str = "") -> Document:
+    require_capability(actor, Capability.DOCUMENTS_READ_ALL)
     if not accepted and not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus : la famille le lira.")})
     with transaction.atomic():
@@ -84,6 +87,7 @@ def document_review(*, document: Document, actor: User, accepted: bool, reason: 
 
 def document_delete(*, document: Document, actor: User) -> None:
     """Remove a document and its file (after the commit: a rolled-back delete keeps the file)."""
+    require_capability(actor, Capability.DOCUMENTS_READ_ALL)
     name = document.file.name
     with transaction.atomic():
         audit_record(actor=actor, action="storage.delete", target=document)
@@ -98,6 +102,7 @@ def _expiry(document_type: DocumentType | None, today: date) -> date | None:
 
 
 def storage_policy_save(*, policy: StoragePolicy, actor: User) -> StoragePolicy:
+    require_capability(actor, Capability.COMMUNE_CONFIGURE)
     with transaction.atomic():
         policy.full_clean()
         policy.save()
@@ -109,6 +114,7 @@ def storage_policy_save(*, policy: StoragePolicy, actor: User) -> StoragePolicy:
 
 def document_type_save(*, actor: User, document_type: DocumentType, changed_fields: list[str]) -> DocumentType:
     """A kind of document the commune asks for (and how long it stays valid), from the Django admin."""
+    require_capability(actor, Capability.COMMUNE_CONFIGURE)
     with transaction.atomic():
         document_type.full_clean()
         document_type.save()
@@ -122,6 +128,7 @@ def document_type_save(*, actor: User, document_type: DocumentType, changed_fiel
 
 
 def document_type_delete(*, actor: User, document_type: DocumentType) -> None:
+    require_capability(actor, Capability.COMMUNE_CONFIGURE)
     with transaction.atomic():
         audit_record(actor=actor, action="storage.document_type_delete", target=document_type)
         document_type.delete()

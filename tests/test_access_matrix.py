@@ -140,6 +140,7 @@ HOLDERS: dict[Capability, set[Role]] = {
     Capability.FAMILIES_REVIEW: {Role.ADMINISTRATOR, Role.FINANCE},
     Capability.FAMILIES_CONFIGURE: {Role.ADMINISTRATOR},
     Capability.DOCUMENTS_READ_ALL: {Role.ADMINISTRATOR, Role.FINANCE},
+    Capability.COMMUNE_CONFIGURE: {Role.ADMINISTRATOR},
     Capability.PLATFORM_OPERATE: {Role.OPERATOR},
 }
 

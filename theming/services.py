@@ -4,6 +4,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from audit.services import audit_record
+from core.access import require_capability
+from core.roles import Capability
 from theming.models import Branding
 
 
@@ -21,6 +23,7 @@ def branding_update(*, logo: tuple[str, bytes] | None = None, **fields: str) -> 
 
 def branding_save(*, actor, branding: Branding, changed_fields: list[str]) -> Branding:
     """A staff member changes the commune's face (from the Django admin); journaled."""
+    require_capability(actor, Capability.COMMUNE_CONFIGURE)
     with transaction.atomic():
         branding.full_clean()
         branding.save()
