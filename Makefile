@@ -1,7 +1,10 @@
 .PHONY: run test lint format stop
 PYTEST_ARGS ?=
+# Ports of this checkout's services, from the environment or the command line
+# (`PGPORT=54330 REDIS_PORT=63800 PORT=8010 make test`, or `make test PGPORT=54330 ...`):
+# PGPORT (PostgreSQL, 54320), REDIS_PORT (Redis, 63790), PORT (make run's web server, 8000).
 
-run:  ## set up what is missing, migrate, load the demo, serve on :8000
+run:  ## set up what is missing, migrate, load the demo, serve on :8000 (PORT)
 	@bash scripts/run.sh
 
 test:  ## the same set-up, then the whole test suite
@@ -13,5 +16,5 @@ lint:
 format:
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
-stop:  ## stop the local PostgreSQL and Redis
+stop:  ## stop this checkout's PostgreSQL and Redis (never another checkout's)
 	@bash scripts/stop.sh

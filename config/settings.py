@@ -105,7 +105,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://portail@127.0.0.1:54320/portail")}
+# Without DATABASE_URL / REDIS_URL: the local services on PGPORT / REDIS_PORT (scripts/setup.sh starts them there).
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"postgres://portail@127.0.0.1:{env('PGPORT', default='54320')}/portail")
+}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
     "DATABASE_TEST_NAME", default=f"test_{DATABASES['default']['NAME']}"
@@ -113,7 +116,7 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:63790/0")
+REDIS_URL = env("REDIS_URL", default=f"redis://127.0.0.1:{env('REDIS_PORT', default='63790')}/0")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# `make test`: the same set-up as `make run`, then the whole suite (test database apart).
+# `make test`: the same set-up as `make run`, then the whole suite (test
+# database apart). Ports: PGPORT, REDIS_PORT (PORT is not used: the e2e tests
+# serve on a free port of their own). Leaves the services running.
 source "$(dirname "$0")/setup.sh"
-setup_all
+trap unregister_user EXIT
+register_user test
+setup_all "make test"
 ensure_chromium
 cd "$ROOT"
-exec "$VENV/bin/pytest" "$@"
+"$VENV/bin/pytest" "$@"
