@@ -3,16 +3,18 @@
 # command), Celery worker and beat, and the one-shot migrate_schemas; see
 # docker-compose.yml for how each is started.
 
-# --- builder: the locked dependencies in a virtualenv ------------------------
+# --- builder: the production lock in a virtualenv ---------------------------
 FROM python:3.11-slim AS builder
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-# Every locked package ships manylinux wheels (psycopg-binary bundles libpq):
-# no compiler needed. The venv path is the same in both stages, as its scripts
-# (gunicorn, celery) hard-code it.
+# requirements-prod.lock: the application's dependencies only, at the versions
+# of requirements.lock (the tested set; `make lint` checks they agree), without
+# the test and lint tools of the dev group. Every one ships manylinux wheels
+# (psycopg-binary bundles libpq): no compiler needed. The venv path is the same
+# in both stages, as its scripts (gunicorn, celery) hard-code it.
 RUN python -m venv /opt/venv
-COPY requirements.lock /tmp/requirements.lock
-RUN /opt/venv/bin/pip install -r /tmp/requirements.lock
+COPY requirements-prod.lock /tmp/requirements-prod.lock
+RUN /opt/venv/bin/pip install --only-binary=:all: -r /tmp/requirements-prod.lock
 
 # --- messages: compiled translations (.mo files are not in git) -------------
 FROM python:3.11-slim AS messages

@@ -10,8 +10,8 @@ run:  ## set up what is missing, migrate, load the demo, serve on :8000 (PORT)
 test:  ## the same set-up, then the whole test suite
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
-lint:
-	@bash -c 'source scripts/setup.sh && ensure_venv && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports --no-cache'
+lint:  ## ruff, the import-layer contracts, and the two locks agreeing
+	@bash -c 'source scripts/setup.sh && ensure_venv && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports --no-cache && .venv/bin/python scripts/check_locks.py'
 
 format:
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
