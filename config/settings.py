@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -14,7 +15,17 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me")
+# This key is public (it is written here): only a debug server may sign with it. With DEBUG off,
+# nothing starts without a key of its own: gunicorn, the Celery worker and beat, and every
+# manage.py command import these settings first. (Raised before translations load: French only.)
+_LOCAL_SECRET_KEY = "insecure-local-development-key-change-me"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=_LOCAL_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", _LOCAL_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY n'est pas défini : avec DJANGO_DEBUG=0, le portail ne démarre pas avec la clé "
+        "de développement, qui est publique. Définissez DJANGO_SECRET_KEY (par exemple la sortie de "
+        "`openssl rand -hex 32`) dans l'environnement ou dans le fichier .env."
+    )
 PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", default="localhost")
 PLATFORM_NAME = "Portail Famille"
 # Scheme and port used in links sent by e-mail (invitations, password resets).

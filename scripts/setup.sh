@@ -73,7 +73,10 @@ ensure_messages() {
   command -v msgfmt >/dev/null || apt_install gettext
   say "Compiling the translations"
   # From the checkout: compilemessages also compiles every locale/ under the current directory.
-  (cd "$ROOT" && "$VENV/bin/python" "$ROOT/manage.py" compilemessages --ignore=.venv -v 0)
+  # It signs nothing: a throwaway key when none is set, as the settings refuse to start without
+  # one when DEBUG is off (the Dockerfile's collectstatic does the same).
+  (cd "$ROOT" && DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-compilemessages-only}" \
+    "$VENV/bin/python" "$ROOT/manage.py" compilemessages --ignore=.venv -v 0)
 }
 
 # --- Ports ----------------------------------------------------------------
