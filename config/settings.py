@@ -157,8 +157,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-# An activation link (invitation) and a reset link both expire after 7 days.
-PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+# Links that let a person choose a password, each kind with its own lifetime (accounts/tokens.py):
+# a password reset one hour, an invitation's activation link 7 days.
+PASSWORD_RESET_TIMEOUT = 3600
+INVITATION_TIMEOUT = 7 * 24 * 3600
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.LinkTokenGenerator"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
