@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
 ]
 TENANT_APPS = [
     "accounts",
@@ -83,9 +85,12 @@ ROOT_URLCONF = "config.urls_tenant"
 TENANT_TEMPLATE_SCHEMA = "tenant_template"
 
 MIDDLEWARE = [
+    # First, so that what the next ones answer by themselves (unknown host, suspended commune,
+    # oversized request) gets the https redirect, the security headers and the CSP as well.
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "tenants.middleware.CommuneMiddleware",
     "storage.middleware.RequestSizeLimitMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "theming.middleware.ChosenLanguageMiddleware",
@@ -276,6 +281,26 @@ BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
 # Rate limits count per client IP: behind the proxy, take it from X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts come from the page's own
+# origin only, no CDN and no inline script. The inline styles are a commune's colours (base.html)
+# and a service's colour (its month calendar), in <style nonce="{{ request.csp_nonce }}">: django-csp
+# adds the request's nonce to style-src on the pages that use it, and drops it elsewhere. Images:
+# ours, and data: URIs (Swagger UI's icons). Swagger UI (/api/docs/) starts from a static script
+# (templates/drf_spectacular/swagger_ui.html). frame-ancestors is X-Frame-Options for browsers that
+# read CSP. A response with a header of its own keeps it (the logo, local downloads: sandboxed).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

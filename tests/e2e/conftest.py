@@ -23,11 +23,13 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from tests.test_celery_worker import database_url
 
 CHROMIUM = "/usr/bin/chromium"
+# What Chromium refused under the Content-Security-Policy (config/settings.py), from every context of the run.
+CSP_VIOLATIONS: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,28 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
         )
+        # Every context the tests open (the page fixture's, the audits', a second person's) reports violations.
+        new_context = browser.new_context
+        browser.new_context = lambda *args, **kwargs: _record_csp_violations(new_context(*args, **kwargs))
         yield browser
         browser.close()
+
+
+def _record_csp_violations(context: BrowserContext) -> BrowserContext:
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation() -> Iterator[None]:
+    """A test fails if the browser refused a script, a style or anything else under the CSP of our pages."""
+    seen = len(CSP_VIOLATIONS)
+    yield  # torn down after the test's browser contexts are closed, which delivers their last messages
+    assert CSP_VIOLATIONS[seen:] == [], "Content-Security-Policy violations:\n" + "\n".join(CSP_VIOLATIONS[seen:])
 
 
 @pytest.hookimpl(wrapper=True)
