@@ -32,6 +32,9 @@ PLATFORM_NAME = "Portail Famille"
 # Scheme and port used in links sent by e-mail (invitations, password resets).
 PLATFORM_URL_SCHEME = env("PLATFORM_URL_SCHEME", default="http")
 PLATFORM_URL_PORT = env("PLATFORM_URL_PORT", default="8000")
+# Served over HTTPS (a TLS-terminating proxy in front): secure cookies, HSTS, the redirect to https.
+# Plain http (make run, the tests) keeps none of them, or local logins would break.
+SERVED_OVER_HTTPS = not DEBUG and PLATFORM_URL_SCHEME == "https"
 
 # Any subdomain of the platform, plus the custom domains the Domain table knows:
 # the tenant middleware answers 404 for a host it does not know.
@@ -191,8 +194,8 @@ ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG and PLATFORM_URL_SCHEME == "https")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=SERVED_OVER_HTTPS)
+CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -281,6 +284,21 @@ BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
 # Rate limits count per client IP: behind the proxy, take it from X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Plain http is sent to https only when the proxy's X-Forwarded-Proto is trusted: without it every
+# request looks like http to Django and the redirect would loop. /healthz stays reachable over http:
+# the container's health check asks it from inside, past the proxy.
+SECURE_SSL_REDIRECT = SERVED_OVER_HTTPS and BEHIND_PROXY
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS, sent on HTTPS answers only: for a year, browsers refuse plain http to the platform.
+# includeSubDomains because every commune is a subdomain of PLATFORM_DOMAIN: the root domain's header
+# then covers a commune's portal before its first visit, whose first request would otherwise go in
+# clear (where a network can strip TLS). Every subdomain of PLATFORM_DOMAIN must be served over
+# HTTPS (the wildcard certificate). A commune's own domain (famille.lepallet.fr) covers itself and
+# its own subdomains, never the mairie's other sites. No preload: a list one cannot leave quickly
+# (so `check --deploy` is told not to ask for it).
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600 if SERVED_OVER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts come from the page's own
 # origin only, no CDN and no inline script. The inline styles are a commune's colours (base.html)
