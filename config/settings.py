@@ -62,6 +62,7 @@ SHARED_APPS = [
     "csp",
 ]
 TENANT_APPS = [
+    "core",
     "accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -138,8 +139,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default=f"redis://127.0.0.1:{env('REDIS_PORT', default='63790')}/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis when it answers, a store in memory when it does not: pages (and login rate limits) keep working.
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         # Every key starts with the schema name: no commune reads another's
         # cache entries (rate limits, sessions of allauth flows, ...).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -253,7 +256,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A broker that does not answer fails fast: the outbox keeps the work until it is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "core.tasks.relay_outbox_everywhere", "schedule": 60.0},
     "document-expiry-reminders": {
         "task": "families.tasks.remind_expiring_documents_everywhere",
         "schedule": crontab(hour=7, minute=30),

@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django_tenants.utils import schema_context
+from django.db import IntegrityError, transaction
 
 from catalog.models import SchoolYear
 from conftest import signed_in
 from core.roles import Role
+from core.testing import on_own_connection
 from families.models import ChangeRequest, Decision, DossierItem, Guardian, Household
 from families.services import dossier_open, guardian_invite
 from tests.factories import (
@@ -70,24 +70,7 @@ def test_the_database_refuses_a_second_pending_request_of_a_kind(in_clisson):
 
 
 def apart(work):
-    """Run `work` in Clisson on a connection of its own, committed at once (as another request would)."""
-    result: dict = {}
-
-    def target():
-        try:
-            with schema_context("clisson"):
-                result["value"] = work()
-        except Exception as exc:  # handed back to the test
-            result["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in result:
-        raise result["error"]
-    return result.get("value")
+    return on_own_connection(work, "clisson")
 
 
 def test_two_guardians_at_most_even_when_two_are_recorded_at_once(clisson):
