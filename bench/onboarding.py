@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://portail@127.0.0.1:54320/portail"  # as in config/settings.py
+DEFAULT_DATABASE_URL = f"postgres://portail@127.0.0.1:{os.environ.get('PGPORT', '54320')}/portail"  # as in settings
 BENCH_DB = "portail_bench"
 
 
@@ -38,6 +38,7 @@ def configure_environment() -> None:
     # In-process queue (a host silences kombu's "no hostname" warning): nothing reaches Redis.
     os.environ["CELERY_BROKER_URL"] = "memory://localhost"
     os.environ["DJANGO_DEBUG"] = "0"  # no query log in memory
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-secret")  # DEBUG off refuses the built-in key
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")  # no line per onboarded commune
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     sys.path.insert(0, str(ROOT))
