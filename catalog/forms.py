@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from catalog import models
 from catalog.models import brackets_check
+from core.forms import text_formfield
 from core.roles import Capability, can
 
 
 def html5_formfield(db_field: db_models.Field, **kwargs) -> forms.Field | None:
-    """Native date and time pickers, which phones and screen readers know; amounts typed the French way."""
+    """Native date and time pickers, which phones and screen readers know; amounts typed the French way;
+    names and texts without control characters, trimmed and in NFC (core.forms)."""
     if isinstance(db_field, db_models.DecimalField):
         # "9,50" as well as "9.50": a number input would refuse the comma in some browsers.
         kwargs.update(localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
@@ -22,7 +24,7 @@ def html5_formfield(db_field: db_models.Field, **kwargs) -> forms.Field | None:
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     elif isinstance(db_field, db_models.TimeField):
         kwargs["widget"] = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    return db_field.formfield(**kwargs)
+    return text_formfield(db_field, **kwargs)
 
 
 class PreviewForm(forms.Form):
@@ -48,6 +50,7 @@ class SiteForm(CatalogForm):
     class Meta:
         model = models.Site
         fields = ["name", "address", "operator_name", "managers"]
+        formfield_callback = html5_formfield
         widgets = {"managers": forms.CheckboxSelectMultiple, "address": forms.Textarea(attrs={"rows": 3})}
 
     def related_sets(self) -> dict[str, list]:
@@ -98,6 +101,7 @@ class ServiceForm(CatalogForm):
             "managers",
         ]
         widgets = {"colour": forms.TextInput(attrs={"type": "color"}), "managers": forms.CheckboxSelectMultiple}
+        formfield_callback = html5_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +146,7 @@ class AgeGroupCapacityForm(CatalogForm):
     class Meta:
         model = models.AgeGroupCapacity
         fields = ["label", "min_age_months", "max_age_months", "capacity"]
+        formfield_callback = html5_formfield
 
 
 class CutoffRuleForm(CatalogForm):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CharField, text_formfield
 from families.models import Child, DossierRequirement, Household, PickupPerson
 from storage.models import DocumentType, StoragePolicy
 
@@ -8,15 +9,15 @@ ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
 class HouseholdForm(forms.Form):
-    name = forms.CharField(label=_("Nom du foyer"), max_length=150, help_text=_("ex. Famille Martin"))
-    first_name = forms.CharField(label=_("Votre prénom"), max_length=100)
-    last_name = forms.CharField(label=_("Votre nom"), max_length=100)
-    phone = forms.CharField(label=_("Votre téléphone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"}))
-    address = forms.CharField(label=_("Adresse"), max_length=250)
+    name = CharField(label=_("Nom du foyer"), max_length=150, help_text=_("ex. Famille Martin"))
+    first_name = CharField(label=_("Votre prénom"), max_length=100)
+    last_name = CharField(label=_("Votre nom"), max_length=100)
+    phone = CharField(label=_("Votre téléphone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"}))
+    address = CharField(label=_("Adresse"), max_length=250)
     postcode = forms.RegexField(
-        label=_("Code postal"), regex=r"^\d{5}$", error_messages={"invalid": _("Un code postal a 5 chiffres.")}
+        label=_("Code postal"), regex=r"^[0-9]{5}$", error_messages={"invalid": _("Un code postal a 5 chiffres.")}
     )
-    city = forms.CharField(label=_("Commune"), max_length=100)
+    city = CharField(label=_("Commune"), max_length=100)
     resident = forms.BooleanField(label=_("J'habite la commune"), required=False)
 
 
@@ -24,11 +25,9 @@ class CounterHouseholdForm(HouseholdForm):
     email = forms.EmailField(
         label=_("Adresse e-mail du parent"), help_text=_("Il y recevra le lien pour choisir son mot de passe.")
     )
-    first_name = forms.CharField(label=_("Prénom du parent"), max_length=100)
-    last_name = forms.CharField(label=_("Nom du parent"), max_length=100)
-    phone = forms.CharField(
-        label=_("Téléphone du parent"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
-    )
+    first_name = CharField(label=_("Prénom du parent"), max_length=100)
+    last_name = CharField(label=_("Nom du parent"), max_length=100)
+    phone = CharField(label=_("Téléphone du parent"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"}))
 
 
 class AddressForm(forms.Form):
@@ -41,6 +40,7 @@ class AddressForm(forms.Form):
 class ChildForm(forms.ModelForm):
     class Meta:
         model = Child
+        formfield_callback = text_formfield
         fields = [
             "first_name",
             "last_name",
@@ -64,6 +64,7 @@ class ChildHealthForm(forms.ModelForm):
 
     class Meta:
         model = Child
+        formfield_callback = text_formfield
         fields = ["school", "school_class", "allergies", "has_pai", "diet", "health_notes"]
         widgets = ChildForm.Meta.widgets
 
@@ -71,19 +72,20 @@ class ChildHealthForm(forms.ModelForm):
 class PickupForm(forms.ModelForm):
     class Meta:
         model = PickupPerson
+        formfield_callback = text_formfield
         fields = ["name", "phone", "relationship"]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
 
 
 class ContactForm(forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=100)
-    last_name = forms.CharField(label=_("Nom"), max_length=100)
+    first_name = CharField(label=_("Prénom"), max_length=100)
+    last_name = CharField(label=_("Nom"), max_length=100)
     phone = HouseholdForm.base_fields["phone"]
 
 
 class GuardianInviteForm(forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=100)
-    last_name = forms.CharField(label=_("Nom"), max_length=100)
+    first_name = CharField(label=_("Prénom"), max_length=100)
+    last_name = CharField(label=_("Nom"), max_length=100)
     email = forms.EmailField(label=_("Adresse e-mail"))
     phone = HouseholdForm.base_fields["phone"]
     with_account = forms.BooleanField(
@@ -128,9 +130,7 @@ class DecisionForm(forms.Form):
         choices=[("accept", _("Valider")), ("refuse", _("Refuser"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Motif du refus"), max_length=300, required=False, help_text=_("La famille le lira.")
-    )
+    reason = CharField(label=_("Motif du refus"), max_length=300, required=False, help_text=_("La famille le lira."))
 
     def clean(self) -> dict:
         data = super().clean()
@@ -184,6 +184,7 @@ class DossierForm(forms.Form):
 class DossierRequirementForm(forms.ModelForm):
     class Meta:
         model = DossierRequirement
+        formfield_callback = text_formfield
         fields = ["label", "kind", "document_type", "help_text", "position", "active"]
 
 
