@@ -1,11 +1,11 @@
 """Catalogue API: read for every signed-in user, write for the commune's administrators."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,15 +21,30 @@ from catalog.services import (
     tariff_bracket_save,
     tariff_save,
 )
-from core.errors import ApplicationError
+from core import api
+from core.errors import ApplicationError, ErrorCode, RuleViolation
 
 MAX_DAYS = 93
 
 
-class CatalogViewSet(viewsets.ModelViewSet):
-    """Writes go through `catalog.services`, which validates the whole row and journals the change."""
+class CatalogViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    # Writes go through `catalog.services`, which validates the whole row and journals the change. (A
+    # comment: drf-spectacular would show a docstring as the description of every catalogue operation.)
 
     permission_classes = [ReadOrAdministratorWrite]
+    lookup_value_converter = "int"
+    error_statuses: tuple[int, ...] = ()  # beyond core.api.AutoSchema's own (an action may add some)
+
+    # The API changes a record with PATCH only: no PUT, one way to write the same thing is enough.
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        """Change the fields sent, and only them."""
+        return mixins.UpdateModelMixin.update(self, request, *args, partial=True, **kwargs)
 
     def perform_create(self, serializer):
         entry = serializer.Meta.model(**serializer.validated_data)
@@ -48,29 +63,29 @@ class CatalogViewSet(viewsets.ModelViewSet):
         return catalog_entry_save(actor=self.request.user, entry=entry, changed_fields=changed_fields)
 
 
-def model_serializer(model_class: type) -> type[serializers.ModelSerializer]:
+def model_serializer(model_class: type) -> type[api.ModelSerializer]:
     """A plain all-fields serializer, for the catalogue tables the API exposes as they are."""
     # Who manages a site is the back-office's business, and not for parents to read.
     hidden = [field.name for field in model_class._meta.many_to_many]
     meta = type(
         "Meta", (), {"model": model_class, "exclude": hidden} if hidden else {"model": model_class, "fields": "__all__"}
     )
-    return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+    return type(f"{model_class.__name__}Serializer", (api.ModelSerializer,), {"Meta": meta})
 
 
-class CutoffRuleSerializer(serializers.ModelSerializer):
+class CutoffRuleSerializer(api.ModelSerializer):
     class Meta:
         model = models.CutoffRule
         fields = "__all__"
 
 
-class TariffBracketSerializer(serializers.ModelSerializer):
+class TariffBracketSerializer(api.ModelSerializer):
     class Meta:
         model = models.TariffBracket
         fields = "__all__"
 
 
-class TariffSerializer(serializers.ModelSerializer):
+class TariffSerializer(api.ModelSerializer):
     brackets = TariffBracketSerializer(many=True, read_only=True)
 
     class Meta:
@@ -81,9 +96,13 @@ class TariffSerializer(serializers.ModelSerializer):
 AgeGroupCapacitySerializer = model_serializer(models.AgeGroupCapacity)
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(api.ModelSerializer):
     cutoff_rules = CutoffRuleSerializer(many=True, read_only=True)
     age_groups = AgeGroupCapacitySerializer(many=True, read_only=True)
+    # What validate_weekdays allows, said in the schema (the model's column would allow up to 32767).
+    weekdays = serializers.ListField(
+        child=api.IntegerField(min_value=0, max_value=6), help_text="0 = lundi … 6 = dimanche"
+    )
 
     class Meta:
         model = models.Service
@@ -119,9 +138,9 @@ class DaySerializer(serializers.Serializer):
     cancellation = DayDecisionSerializer()
 
 
-class DaysQuerySerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+class DaysQuerySerializer(api.Serializer):
+    start = serializers.DateField(help_text="YYYY-MM-DD")
+    end = serializers.DateField(help_text=f"YYYY-MM-DD, au plus {MAX_DAYS - 1} jours après start")
 
     def validate(self, attrs: dict) -> dict:
         if attrs["end"] < attrs["start"]:
@@ -131,28 +150,33 @@ class DaysQuerySerializer(serializers.Serializer):
         return attrs
 
 
+class ServiceFilters(api.Filters):
+    site = api.IdField(required=False, source="site_id", help_text="id of a site: its services only")
+    kind = serializers.ChoiceField(choices=models.Service.Kind.choices, required=False)
+
+
+class OfServiceFilters(api.Filters):
+    service = api.IdField(required=False, source="service_id", help_text="id of a service: its rows only")
+
+
 class ServiceViewSet(CatalogViewSet):
     serializer_class = ServiceSerializer
+    filter_serializer_class = ServiceFilters
 
     def get_queryset(self):
         return services_with_rules()
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("start", date, required=True, description="YYYY-MM-DD"),
-            OpenApiParameter(
-                "end", date, required=True, description=f"YYYY-MM-DD, au plus {MAX_DAYS} jours après start"
-            ),
-        ],
-        responses=DaySerializer(many=True),
-    )
-    @action(detail=True, methods=["get"])
-    def days(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+    @extend_schema(parameters=[DaysQuerySerializer], responses=DaySerializer(many=True))
+    # A bounded list (MAX_DAYS at most): one page, and 422 for a period the rules refuse.
+    @action(detail=True, methods=["get"], pagination_class=None, error_statuses=(422,))
+    def days(self, request: Request, pk: int) -> Response:
         """Each day: open or not, capacity and places left, deadlines, and whether a change now is allowed."""
         service = self.get_object()
         query = DaysQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            raise ApplicationError("invalid_range", _("Période invalide."), fields=query.errors)
+        try:
+            query.is_valid(raise_exception=True)
+        except RuleViolation as exc:
+            raise ApplicationError(ErrorCode.INVALID_RANGE, _("Période invalide."), fields=exc.detail) from exc
         days = service_days(
             service=service, start=query.validated_data["start"], end=query.validated_data["end"], now=timezone.now()
         )
@@ -172,39 +196,50 @@ class SchoolYearViewSet(CatalogViewSet):
 class CalendarExceptionViewSet(CatalogViewSet):
     queryset = models.CalendarException.objects.all()
     serializer_class = model_serializer(models.CalendarException)
+    filter_serializer_class = OfServiceFilters
 
 
 class BookingWindowViewSet(CatalogViewSet):
     queryset = models.BookingWindow.objects.all()
     serializer_class = model_serializer(models.BookingWindow)
+    filter_serializer_class = OfServiceFilters
 
 
 class CapacityOverrideViewSet(CatalogViewSet):
     queryset = models.CapacityOverride.objects.all()
     serializer_class = model_serializer(models.CapacityOverride)
+    filter_serializer_class = OfServiceFilters
 
 
 class AgeGroupCapacityViewSet(CatalogViewSet):
     queryset = models.AgeGroupCapacity.objects.all()
     serializer_class = AgeGroupCapacitySerializer
+    filter_serializer_class = OfServiceFilters
 
 
 class CutoffRuleViewSet(CatalogViewSet):
     queryset = models.CutoffRule.objects.all()
     serializer_class = CutoffRuleSerializer
+    filter_serializer_class = OfServiceFilters
 
 
 class TariffViewSet(CatalogViewSet):
     queryset = models.Tariff.objects.prefetch_related("brackets")
     serializer_class = TariffSerializer
+    filter_serializer_class = OfServiceFilters
 
     def save_entry(self, entry, changed_fields):
         return tariff_save(actor=self.request.user, tariff=entry, changed_fields=changed_fields)
 
 
+class OfTariffFilters(api.Filters):
+    tariff = api.IdField(required=False, source="tariff_id", help_text="id of a tariff: its brackets only")
+
+
 class TariffBracketViewSet(CatalogViewSet):
     queryset = models.TariffBracket.objects.all()
     serializer_class = TariffBracketSerializer
+    filter_serializer_class = OfTariffFilters
 
     def save_entry(self, entry, changed_fields):
         return tariff_bracket_save(actor=self.request.user, bracket=entry, changed_fields=changed_fields)

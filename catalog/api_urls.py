@@ -1,10 +1,11 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import re_path
+from rest_framework.routers import SimpleRouter
 
 from catalog import api
+from core.api import NotFoundView
 
-# The issue spells /days without a trailing slash: accept both forms everywhere.
-router = DefaultRouter()
-router.trailing_slash = "/?"
+# The API's convention (README, "The API"): no trailing slash, ids as integers in the path.
+router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("services", api.ServiceViewSet, basename="service")
 router.register("sites", api.SiteViewSet)
 router.register("school-years", api.SchoolYearViewSet)
@@ -16,4 +17,4 @@ router.register("cutoff-rules", api.CutoffRuleViewSet)
 router.register("tariffs", api.TariffViewSet)
 router.register("tariff-brackets", api.TariffBracketViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, re_path(r"^(?P<path>.*)$", NotFoundView.as_view(), name="api_catalog_not_found")]

@@ -267,17 +267,37 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# One convention for the whole API (README, "The API"; core/api.py): JSON in and out (uploads declare
+# multipart), every list paginated and filtered the same way, every error in one shape, and a schema
+# that says all of it (tests/test_api_contract.py holds the server to it).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["core.api.QueryFilters"],
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Portail Famille API",
-    "DESCRIPTION": "API of a commune's portal: each commune answers on its own domain with its own data.",
+    "DESCRIPTION": (
+        "API of a commune's portal: each commune answers on its own domain with its own data. Paths have no "
+        "trailing slash; lists take `limit` and `offset` and answer `count`, `next`, `previous` and `results`; "
+        "filters are query parameters; every error is `{code, message, fields}` (400: the request does not "
+        "follow this schema, 422: a rule refuses it). Signed-in session cookie; writes send the CSRF token "
+        "in `X-CSRFToken`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components (no read-only field in them, no extra property allowed).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Tags from the segment after /api/v1/: catalog, families.
+    "SCHEMA_PATH_PREFIX": r"/api/v1/",
+    "ENUM_NAME_OVERRIDES": {"ErrorCodeEnum": "core.errors.ErrorCode"},
     # Swagger UI from the sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,20 +1,25 @@
-"""Families API for parents: their own household, children, pick-ups, requests, dossiers and documents."""
+"""Families API for parents: their own household, children, pick-ups, requests, dossiers and documents.
+
+A service's refusal (a Django ValidationError) leaves through core.errors' handler as a 422 `rule`.
+"""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import api
 from core.access import api_permission
-from core.errors import ApplicationError, ErrorCode
+from core.errors import FILE_CODES, ApplicationError, ErrorCode
 from core.roles import Capability
 from families import services
-from families.models import Child, Dossier
+from families.models import ChangeRequest, Child, Decision, Dossier
 from families.selectors import (
     FamilyActor,
     documents_of_household,
@@ -28,10 +33,12 @@ from families.selectors import (
 )
 from families.serializers import (
     AddressRequestSerializer,
+    ChangeRequestSerializer,
     ChildSerializer,
     ChildUpdateSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    DossierItemAnswerSerializer,
     DossierItemFillSerializer,
     DossierOpenSerializer,
     DossierSerializer,
@@ -41,7 +48,6 @@ from families.serializers import (
     HouseholdSerializer,
     PickupSerializer,
     QfRequestSerializer,
-    RequestSerializer,
 )
 
 IsParent = api_permission(Capability.FAMILY_SPACE)
@@ -54,10 +60,21 @@ def family_actor(request: Request) -> FamilyActor:
     return FamilyActor(user=request.user, household=household)
 
 
+def named_in_body(field: str, selector, *args):
+    """A record an id of the body names, through its selector: none within the actor's reach is the body's
+    fault (422, on that field), not the path's (404), as everywhere in the API."""
+    try:
+        return selector(*args)
+    except Http404 as exc:
+        message = _("Aucun enregistrement de votre espace ne porte cet identifiant.")
+        raise ApplicationError(ErrorCode.RULE, message, {field: [message]}) from exc
+
+
 class HouseholdView(APIView):
     """The signed-in parent's household: read it, or declare it (the mairie then validates it)."""
 
     permission_classes = [IsParent]
+    error_statuses = (409,)
 
     @extend_schema(responses=HouseholdSerializer)
     def get(self, request: Request) -> Response:
@@ -69,24 +86,23 @@ class HouseholdView(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         address = services.Address(values["address"], values["postcode"], values["city"], values["resident"])
-        try:
-            household = services.household_create(
-                user=request.user,
-                name=values["name"],
-                address=address,
-                first_name=values["first_name"],
-                last_name=values["last_name"],
-                phone=values["phone"],
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        household = services.household_create(
+            user=request.user,
+            name=values["name"],
+            address=address,
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            phone=values["phone"],
+        )
         return Response(HouseholdSerializer(household).data, status=status.HTTP_201_CREATED)
 
 
 class FamilyAPIMixin:
-    """A parent's view: serializers learn the household (a shared child shows only its pick-ups)."""
+    # A parent's view: serializers learn the household (a shared child shows only its pick-ups). A comment:
+    # drf-spectacular would show a docstring as the description of every operation without its own.
 
     permission_classes = [IsParent]
+    error_statuses = (409,)  # no household declared yet
 
     @property
     def actor(self) -> FamilyActor:
@@ -108,12 +124,7 @@ class ChildListView(FamilyAPIMixin, generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         child = Child(**serializer.validated_data)
-        try:
-            serializer.instance = services.child_add(
-                actor=self.request.user, household=self.actor.household, child=child
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        serializer.instance = services.child_add(actor=self.request.user, household=self.actor.household, child=child)
 
 
 class ChildDetailView(FamilyAPIMixin, generics.RetrieveUpdateAPIView):
@@ -127,15 +138,12 @@ class ChildDetailView(FamilyAPIMixin, generics.RetrieveUpdateAPIView):
         child = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(child, name, value)
-        try:
-            services.child_update(
-                actor=self.request.user,
-                household=self.actor.household,
-                child=child,
-                fields=list(serializer.validated_data),
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        services.child_update(
+            actor=self.request.user,
+            household=self.actor.household,
+            child=child,
+            fields=list(serializer.validated_data),
+        )
 
 
 class PickupListView(FamilyAPIMixin, generics.ListCreateAPIView):
@@ -153,12 +161,9 @@ class PickupListView(FamilyAPIMixin, generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         child = get_child_for(self.actor, self.kwargs["child_id"])
-        try:
-            serializer.instance = services.pickup_add(
-                actor=self.request.user, household=self.actor.household, child=child, **serializer.validated_data
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        serializer.instance = services.pickup_add(
+            actor=self.request.user, household=self.actor.household, child=child, **serializer.validated_data
+        )
 
 
 class PickupDetailView(FamilyAPIMixin, generics.DestroyAPIView):
@@ -171,10 +176,16 @@ class PickupDetailView(FamilyAPIMixin, generics.DestroyAPIView):
         services.pickup_remove(actor=self.request.user, person=instance)
 
 
+class RequestFilters(api.Filters):
+    kind = serializers.ChoiceField(choices=ChangeRequest.Kind.choices, required=False)
+    status = serializers.ChoiceField(choices=Decision.choices, required=False)
+
+
 class RequestListView(FamilyAPIMixin, generics.ListAPIView):
     """The household's requests and where they stand (pending, validated, refused with a reason)."""
 
-    serializer_class = RequestSerializer
+    serializer_class = ChangeRequestSerializer
+    filter_serializer_class = RequestFilters
 
     def get_queryset(self):
         return self.actor.household.requests.select_related("child", "household")
@@ -193,21 +204,21 @@ class DossierListView(FamilyAPIMixin, generics.ListAPIView):
         )
 
 
-class DocumentListView(FamilyAPIMixin, APIView):
+class DocumentListView(FamilyAPIMixin, generics.ListAPIView):
     """The household's document space: list, or upload a PDF, JPEG or PNG (multipart, field `file`)."""
 
+    serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser]
 
-    @extend_schema(responses=DocumentSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return Response(DocumentSerializer(documents_of_household(self.actor.household), many=True).data)
+    def get_queryset(self):
+        return documents_of_household(self.actor.household)
 
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
     def post(self, request: Request) -> Response:
         data = DocumentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload, child_id = data.validated_data["file"], data.validated_data.get("child")
-        child = get_child_for(self.actor, child_id) if child_id else None
+        child = named_in_body("child", get_child_for, self.actor, child_id) if child_id else None
         try:
             document = services.household_document_upload(
                 actor=request.user,
@@ -218,7 +229,8 @@ class DocumentListView(FamilyAPIMixin, APIView):
                 child=child,
             )
         except ValidationError as exc:
-            code = exc.code or ErrorCode.INVALID_FILE
+            # storage.inspection says why it refused the file: its code is one of ours.
+            code = exc.code if exc.code in FILE_CODES else ErrorCode.INVALID_FILE
             raise ApplicationError(code, " ".join(exc.messages), {"file": exc.messages}) from exc
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -228,7 +240,7 @@ class QfRequestView(FamilyAPIMixin, APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=QfRequestSerializer, responses={201: RequestSerializer})
+    @extend_schema(request=QfRequestSerializer, responses={201: ChangeRequestSerializer})
     def post(self, request: Request) -> Response:
         data = QfRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -236,31 +248,25 @@ class QfRequestView(FamilyAPIMixin, APIView):
         declaration = services.QfDeclaration(
             values["qf"], values["source"], values["valid_from"], values.get("valid_to")
         )
-        try:
-            change = services.qf_change_request(
-                actor=request.user,
-                household=self.actor.household,
-                declaration=declaration,
-                proof=values["proof"],
-                proof_name=values["proof"].name,
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
-        return Response(RequestSerializer(change).data, status=status.HTTP_201_CREATED)
+        change = services.qf_change_request(
+            actor=request.user,
+            household=self.actor.household,
+            declaration=declaration,
+            proof=values["proof"],
+            proof_name=values["proof"].name,
+        )
+        return Response(ChangeRequestSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
 class AddressRequestView(FamilyAPIMixin, APIView):
-    @extend_schema(request=AddressRequestSerializer, responses={201: RequestSerializer})
+    @extend_schema(request=AddressRequestSerializer, responses={201: ChangeRequestSerializer})
     def post(self, request: Request) -> Response:
         data = AddressRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            change = services.address_change_request(
-                actor=request.user, household=self.actor.household, address=services.Address(**data.validated_data)
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
-        return Response(RequestSerializer(change).data, status=status.HTTP_201_CREATED)
+        change = services.address_change_request(
+            actor=request.user, household=self.actor.household, address=services.Address(**data.validated_data)
+        )
+        return Response(ChangeRequestSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
 class GuardianInviteView(FamilyAPIMixin, APIView):
@@ -270,12 +276,7 @@ class GuardianInviteView(FamilyAPIMixin, APIView):
     def post(self, request: Request) -> Response:
         data = GuardianInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            guardian = services.guardian_invite(
-                actor=request.user, household=self.actor.household, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        guardian = services.guardian_invite(actor=request.user, household=self.actor.household, **data.validated_data)
         return Response(GuardianSerializer(guardian).data, status=status.HTTP_201_CREATED)
 
 
@@ -287,34 +288,36 @@ class DossierOpenView(FamilyAPIMixin, APIView):
         child = get_child_for(self.actor, child_id)
         data = DossierOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        year = get_open_year_for(self.actor, data.validated_data["school_year"], timezone.localdate())
-        try:
-            dossier = services.dossier_open(
-                actor=request.user, household=self.actor.household, child=child, school_year=year
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        year = named_in_body(
+            "school_year", get_open_year_for, self.actor, data.validated_data["school_year"], timezone.localdate()
+        )
+        dossier = services.dossier_open(
+            actor=request.user, household=self.actor.household, child=child, school_year=year
+        )
         return Response(DossierSerializer(dossier_with_items(dossier)).data, status=status.HTTP_201_CREATED)
 
 
 class DossierItemView(FamilyAPIMixin, APIView):
-    """Give one piece of a dossier: a file (multipart `file`) or an answer (`answer`: true/false)."""
+    """Give one piece of a dossier: a file (multipart `file`) or an answer (JSON `answer`: true/false)."""
 
-    @extend_schema(request=DossierItemFillSerializer, responses=DossierSerializer)
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        request={"application/json": DossierItemAnswerSerializer, "multipart/form-data": DossierItemFillSerializer},
+        responses=DossierSerializer,
+    )
     def post(self, request: Request, pk: int, item_id: int) -> Response:
         dossier = get_dossier_for(self.actor, pk)
         item = get_dossier_item_for(self.actor, dossier, item_id)
-        data = DossierItemFillSerializer(data=request.data)
+        as_json = request.content_type.startswith("application/json")
+        data = (DossierItemAnswerSerializer if as_json else DossierItemFillSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("file")
         uploads = {item.pk: (upload, upload.name)} if upload else {}
         answers = {item.pk: data.validated_data["answer"]} if "answer" in data.validated_data else {}
-        try:
-            services.dossier_fill(
-                actor=request.user, household=self.actor.household, dossier=dossier, answers=answers, uploads=uploads
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        services.dossier_fill(
+            actor=request.user, household=self.actor.household, dossier=dossier, answers=answers, uploads=uploads
+        )
         return Response(DossierSerializer(dossier_with_items(dossier)).data)
 
 
@@ -322,8 +325,5 @@ class DossierSubmitView(FamilyAPIMixin, APIView):
     @extend_schema(request=None, responses=DossierSerializer)
     def post(self, request: Request, pk: int) -> Response:
         dossier = get_dossier_for(self.actor, pk)
-        try:
-            services.dossier_submit(actor=request.user, household=self.actor.household, dossier=dossier)
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        services.dossier_submit(actor=request.user, household=self.actor.household, dossier=dossier)
         return Response(DossierSerializer(dossier_with_items(dossier)).data)

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
+from core.api import NotFoundView
 from families import api, staff_api
+
+# The API's convention (README, "The API"): no trailing slash, ids as integers in the path.
 
 urlpatterns = [
     path("household", api.HouseholdView.as_view(), name="api_household"),
@@ -22,4 +25,5 @@ urlpatterns = [
     path("staff/requests", staff_api.StaffRequestListView.as_view(), name="api_staff_requests"),
     path("staff/requests/<int:pk>/decision", staff_api.StaffRequestDecisionView.as_view(), name="api_staff_decision"),
     path("staff/documents/<uuid:pk>/review", staff_api.StaffDocumentReviewView.as_view(), name="api_staff_document"),
+    re_path(r"^(?P<path>.*)$", NotFoundView.as_view(), name="api_families_not_found"),
 ]

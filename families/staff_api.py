@@ -1,16 +1,16 @@
 """Families API for the mairie: requests, documents and dossiers waiting for a decision."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import api
 from core.access import api_permission
-from core.errors import ApplicationError
 from core.roles import Capability
 from families import services
+from families.models import ChangeRequest
 from families.selectors import (
     dossier_with_items,
     dossiers_to_review,
@@ -19,23 +19,28 @@ from families.selectors import (
     get_request_for,
     pending_requests,
 )
-from families.serializers import DocumentSerializer, DossierSerializer, RequestSerializer
+from families.serializers import ChangeRequestSerializer, DocumentSerializer, DossierSerializer
 from storage.services import document_review
 
 # Administrators and finance; never animators (the role matrix in core.roles).
 IsFamilyStaff = api_permission(Capability.FAMILIES_REVIEW)
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(api.Serializer):
     accept = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = api.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class StaffRequestFilters(api.Filters):
+    kind = serializers.ChoiceField(choices=ChangeRequest.Kind.choices, required=False)
 
 
 class StaffRequestListView(generics.ListAPIView):
     """Requests waiting for the mairie, oldest first."""
 
     permission_classes = [IsFamilyStaff]
-    serializer_class = RequestSerializer
+    serializer_class = ChangeRequestSerializer
+    filter_serializer_class = StaffRequestFilters
 
     def get_queryset(self):
         return pending_requests().order_by("created")
@@ -44,16 +49,13 @@ class StaffRequestListView(generics.ListAPIView):
 class StaffRequestDecisionView(APIView):
     permission_classes = [IsFamilyStaff]
 
-    @extend_schema(request=DecisionSerializer, responses=RequestSerializer)
+    @extend_schema(request=DecisionSerializer, responses=ChangeRequestSerializer)
     def post(self, request: Request, pk: int) -> Response:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         change = get_request_for(request.user, pk)
-        try:
-            change = services.request_decide(request=change, actor=request.user, **data.validated_data)
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
-        return Response(RequestSerializer(change).data)
+        change = services.request_decide(request=change, actor=request.user, **data.validated_data)
+        return Response(ChangeRequestSerializer(change).data)
 
 
 class StaffDocumentReviewView(APIView):
@@ -64,16 +66,17 @@ class StaffDocumentReviewView(APIView):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = get_document_for_review(request.user, pk)
-        try:
-            document = document_review(
-                document=document,
-                actor=request.user,
-                accepted=data.validated_data["accept"],
-                reason=data.validated_data["reason"],
-            )
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        document = document_review(
+            document=document,
+            actor=request.user,
+            accepted=data.validated_data["accept"],
+            reason=data.validated_data["reason"],
+        )
         return Response(DocumentSerializer(document).data)
+
+
+class StaffDossierFilters(api.Filters):
+    school_year = api.IdField(required=False, source="school_year_id", help_text="id of a school year")
 
 
 class StaffDossierListView(generics.ListAPIView):
@@ -81,18 +84,19 @@ class StaffDossierListView(generics.ListAPIView):
 
     permission_classes = [IsFamilyStaff]
     serializer_class = DossierSerializer
+    filter_serializer_class = StaffDossierFilters
 
     def get_queryset(self):
         return dossiers_to_review().prefetch_related("items__requirement")
 
 
-class ItemDecisionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class ItemDecisionSerializer(api.Serializer):
+    id = api.IdField()
     accept = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = api.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class DossierReviewSerializer(serializers.Serializer):
+class DossierReviewSerializer(api.Serializer):
     items = ItemDecisionSerializer(many=True)
 
 
@@ -105,8 +109,5 @@ class StaffDossierReviewView(APIView):
         data.is_valid(raise_exception=True)
         dossier = get_dossier_for_review(request.user, pk)
         decisions = {item["id"]: (item["accept"], item["reason"]) for item in data.validated_data["items"]}
-        try:
-            dossier = services.dossier_review(dossier=dossier, actor=request.user, decisions=decisions)
-        except ValidationError as exc:
-            raise ApplicationError.from_validation(exc) from exc
+        dossier = services.dossier_review(dossier=dossier, actor=request.user, decisions=decisions)
         return Response(DossierSerializer(dossier_with_items(dossier)).data)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 
 from audit.selectors import entries_for
 from catalog.models import CutoffRule, Service, Tariff
+from core.errors import ErrorCode
 from core.roles import Role
 from core.testing import frozen_clock
 from tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, UserFactory, bracket
@@ -63,24 +65,34 @@ def test_days_endpoint_gives_openings_capacity_and_deadlines(wednesdays):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [
-        ({"start": "2027-10-11"}, "end"),
-        ({"start": "2027-10-11", "end": "2027-10-01"}, "end"),
-        ({"start": "2027-01-01", "end": "2027-12-31"}, "end"),
-        ({"start": "demain", "end": "2027-10-01"}, "start"),
-    ],
+    [({"start": "2027-10-11", "end": "2027-10-01"}, "end"), ({"start": "2027-01-01", "end": "2027-12-31"}, "end")],
 )
-def test_bad_range_gets_a_french_error_in_the_common_shape(wednesdays, params, field):
+def test_a_period_the_rules_refuse_gets_a_french_error_in_the_common_shape(wednesdays, params, field):
     response = api_client("clisson.localhost").get(f"/api/v1/catalog/services/{wednesdays.pk}/days", params)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_range" and body["message"] == "Période invalide."
     assert field in body["fields"]
 
 
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "2027-10-11"}, "end"),
+        ({"start": "demain", "end": "2027-10-01"}, "start"),
+        ({"start": "2027-10-11", "end": "2027-10-12", "jusqua": "2027-10-13"}, "jusqua"),
+    ],
+)
+def test_a_query_outside_the_schema_is_a_400(wednesdays, params, field):
+    response = api_client("clisson.localhost").get(f"/api/v1/catalog/services/{wednesdays.pk}/days", params)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and field in response.json()["fields"]
+
+
 def test_catalogue_needs_a_signed_in_user_of_the_commune(wednesdays):
-    anonymous = api_client("clisson.localhost", role=None).get("/api/v1/catalog/services/")
+    anonymous = api_client("clisson.localhost", role=None).get("/api/v1/catalog/services")
 
     assert anonymous.status_code == 403
     assert anonymous.json()["code"] == "not_authenticated"
@@ -105,10 +117,8 @@ def test_parents_read_but_only_administrators_write(wednesdays):
         "period": "school_terms",
     }
 
-    parent = api_client("clisson.localhost").post("/api/v1/catalog/services/", payload, format="json")
-    admin = api_client("clisson.localhost", Role.ADMINISTRATOR).post(
-        "/api/v1/catalog/services/", payload, format="json"
-    )
+    parent = api_client("clisson.localhost").post("/api/v1/catalog/services", payload, format="json")
+    admin = api_client("clisson.localhost", Role.ADMINISTRATOR).post("/api/v1/catalog/services", payload, format="json")
 
     assert parent.status_code == 403
     assert admin.status_code == 201 and admin.json()["weekdays"] == [0, 1, 4]
@@ -116,14 +126,14 @@ def test_parents_read_but_only_administrators_write(wednesdays):
 
 def test_invalid_write_lists_french_field_errors(wednesdays):
     response = api_client("clisson.localhost", Role.ADMINISTRATOR).post(
-        "/api/v1/catalog/services/", {"name": "", "kind": "canteen", "weekdays": [9]}, format="json"
+        "/api/v1/catalog/services", {"name": "", "kind": "canteen", "weekdays": [9]}, format="json"
     )
 
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
     assert body["fields"]["name"] == ["Ce champ ne peut être vide."]
-    assert body["fields"]["weekdays"] == ["Les jours vont de 0 (lundi) à 6 (dimanche)."]
+    assert body["fields"]["weekdays"] == {"0": ["Assurez-vous que cette valeur est inférieure ou égale à 6."]}
 
 
 def test_openapi_schema_and_local_docs(clisson):
@@ -133,6 +143,7 @@ def test_openapi_schema_and_local_docs(clisson):
     docs = client.get("/api/docs/")
 
     assert schema.status_code == 200 and b"/api/v1/catalog/services/{id}/days" in schema.content
+    assert not [path for path in yaml.safe_load(schema.content)["paths"] if path.endswith("/")]
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower() and "/static/drf_spectacular_sidecar/" in docs.content.decode()
 
@@ -157,13 +168,13 @@ def test_bracket_writes_are_checked_against_their_tariff(wednesdays):
     client = api_client("clisson.localhost", Role.ADMINISTRATOR)
 
     overlapping = client.post(
-        "/api/v1/catalog/tariff-brackets/", {"tariff": tariff.pk, "qf_min": 500, "price": "4.00"}, format="json"
+        "/api/v1/catalog/tariff-brackets", {"tariff": tariff.pk, "qf_min": 500, "price": "4.00"}, format="json"
     )
     following = client.post(
-        "/api/v1/catalog/tariff-brackets/", {"tariff": tariff.pk, "qf_min": 701, "price": "4.00"}, format="json"
+        "/api/v1/catalog/tariff-brackets", {"tariff": tariff.pk, "qf_min": 701, "price": "4.00"}, format="json"
     )
 
-    assert overlapping.status_code == 400
+    assert overlapping.status_code == 422 and overlapping.json()["code"] == "rule"
     assert overlapping.json()["fields"]["non_field_errors"] == ["Les tranches 0–700 et 500–∞ se chevauchent."]
     assert following.status_code == 201
 
@@ -175,15 +186,11 @@ def test_a_tariff_without_brackets_needs_an_unknown_qf_price(wednesdays):
     client = api_client("clisson.localhost", Role.ADMINISTRATOR)
     payload = {"service": wednesdays.pk, "valid_from": "2026-09-01"}
 
-    refused = client.post("/api/v1/catalog/tariffs/", payload, format="json")
-    priced = client.post("/api/v1/catalog/tariffs/", {**payload, "unknown_qf_price": "4.50"}, format="json")
+    refused = client.post("/api/v1/catalog/tariffs", payload, format="json")
+    priced = client.post("/api/v1/catalog/tariffs", {**payload, "unknown_qf_price": "4.50"}, format="json")
 
-    assert refused.status_code == 400
-    assert refused.json() == {
-        "code": "invalid",
-        "message": "Certaines valeurs sont invalides.",
-        "fields": {"unknown_qf_price": [PRICE_NEEDED]},
-    }
+    assert refused.status_code == 422
+    assert refused.json() == {"code": "rule", "message": PRICE_NEEDED, "fields": {"unknown_qf_price": [PRICE_NEEDED]}}
     assert priced.status_code == 201
     with schema_context("clisson"):
         assert wednesdays.tariffs.get().unknown_qf_price == Decimal("4.50")
@@ -196,10 +203,10 @@ def test_a_tariff_keeps_its_unknown_qf_price_while_it_has_no_brackets(wednesdays
         bracket(by_qf, 0, None, "3.00")
     client = api_client("clisson.localhost", Role.ADMINISTRATOR)
 
-    refused = client.patch(f"/api/v1/catalog/tariffs/{flat.pk}/", {"unknown_qf_price": None}, format="json")
-    accepted = client.patch(f"/api/v1/catalog/tariffs/{by_qf.pk}/", {"unknown_qf_price": None}, format="json")
+    refused = client.patch(f"/api/v1/catalog/tariffs/{flat.pk}", {"unknown_qf_price": None}, format="json")
+    accepted = client.patch(f"/api/v1/catalog/tariffs/{by_qf.pk}", {"unknown_qf_price": None}, format="json")
 
-    assert refused.status_code == 400 and refused.json()["fields"] == {"unknown_qf_price": [PRICE_NEEDED]}
+    assert refused.status_code == 422 and refused.json()["fields"] == {"unknown_qf_price": [PRICE_NEEDED]}
     assert accepted.status_code == 200
     with schema_context("clisson"):
         flat.refresh_from_db()
@@ -233,7 +240,7 @@ def test_a_bracket_is_checked_with_its_siblings_under_the_service_lock(three_bra
     client = api_client("clisson.localhost", Role.ADMINISTRATOR)
 
     with CaptureQueriesContext(connection) as captured:
-        response = client.patch(f"/api/v1/catalog/tariff-brackets/{top.pk}/", {"qf_max": 2000}, format="json")
+        response = client.patch(f"/api/v1/catalog/tariff-brackets/{top.pk}", {"qf_max": 2000}, format="json")
 
     assert response.status_code == 200
     sql = [q["sql"] for q in captured.captured_queries]
@@ -247,9 +254,9 @@ def test_bracket_changes_appear_in_the_service_history(three_brackets, wednesday
         top = three_brackets.brackets.get(qf_min=1201)
     client = api_client("clisson.localhost", Role.ADMINISTRATOR)
 
-    client.patch(f"/api/v1/catalog/tariff-brackets/{top.pk}/", {"qf_max": 2000}, format="json")
+    client.patch(f"/api/v1/catalog/tariff-brackets/{top.pk}", {"qf_max": 2000}, format="json")
     client.post(
-        "/api/v1/catalog/tariff-brackets/",
+        "/api/v1/catalog/tariff-brackets",
         {"tariff": three_brackets.pk, "qf_min": 2001, "price": "6.00"},
         format="json",
     )
@@ -264,7 +271,7 @@ def test_deleting_the_highest_bracket_is_journaled_and_leaves_a_valid_set(three_
     with schema_context("clisson"):
         top = three_brackets.brackets.get(qf_min=1201)
 
-    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(f"/api/v1/catalog/tariff-brackets/{top.pk}/")
+    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(f"/api/v1/catalog/tariff-brackets/{top.pk}")
 
     assert response.status_code == 204
     assert brackets_of(three_brackets) == [(0, 700, "3.00"), (701, 1200, "4.00")]
@@ -276,11 +283,9 @@ def test_deleting_a_lower_bracket_would_leave_a_gap_and_is_refused(three_bracket
     with schema_context("clisson"):
         lower = three_brackets.brackets.get(qf_min=qf_min)
 
-    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(
-        f"/api/v1/catalog/tariff-brackets/{lower.pk}/"
-    )
+    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(f"/api/v1/catalog/tariff-brackets/{lower.pk}")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["fields"]["non_field_errors"] == [
         f"Sans la tranche {label}, les tranches ne se suivraient plus depuis un QF de 0 : "
         "supprimez-les en partant de la plus haute."
@@ -294,9 +299,9 @@ def test_the_last_bracket_stays_while_the_tariff_has_no_unknown_qf_price(wednesd
         tariff = TariffFactory(service=wednesdays)
         only = bracket(tariff, 0, None, "3.00")
 
-    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(f"/api/v1/catalog/tariff-brackets/{only.pk}/")
+    response = api_client("clisson.localhost", Role.ADMINISTRATOR).delete(f"/api/v1/catalog/tariff-brackets/{only.pk}")
 
-    assert response.status_code == 400 and response.json()["fields"] == {"unknown_qf_price": [PRICE_NEEDED]}
+    assert response.status_code == 422 and response.json()["fields"] == {"unknown_qf_price": [PRICE_NEEDED]}
     assert brackets_of(tariff) == [(0, None, "3.00")]
 
 
@@ -307,10 +312,10 @@ def test_a_bracket_does_not_move_to_another_tariff(three_brackets, wednesdays):
 
     # Valid in the other tariff, but it would leave this one starting at 701.
     response = api_client("clisson.localhost", Role.ADMINISTRATOR).patch(
-        f"/api/v1/catalog/tariff-brackets/{first.pk}/", {"tariff": other.pk}, format="json"
+        f"/api/v1/catalog/tariff-brackets/{first.pk}", {"tariff": other.pk}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["fields"] == {
         "tariff": ["Une tranche ne change pas de tarif : créez-la dans l'autre tarif."]
     }
@@ -321,6 +326,125 @@ def test_parents_do_not_see_who_manages_a_service(wednesdays):
     with schema_context("clisson"):
         wednesdays.managers.add(UserFactory(role=Role.SERVICE_MANAGER))
 
-    body = api_client("clisson.localhost").get(f"/api/v1/catalog/services/{wednesdays.pk}/").json()
+    body = api_client("clisson.localhost").get(f"/api/v1/catalog/services/{wednesdays.pk}").json()
 
     assert "managers" not in body and body["name"] == "ALSH mercredi"
+
+
+# --- The API's convention (README, "The API") ------------------------------------------------------------
+
+
+def test_lists_are_pages_filtered_by_query_parameters(wednesdays):
+    with schema_context("clisson"):
+        CutoffRuleFactory(service=ServiceFactory(name="Garderie du matin"))
+    client = api_client("clisson.localhost")
+
+    every = client.get("/api/v1/catalog/cutoff-rules", {"limit": 200}).json()
+    first = client.get("/api/v1/catalog/cutoff-rules", {"limit": 1}).json()
+    second = client.get(first["next"]).json()
+    filtered = client.get("/api/v1/catalog/cutoff-rules", {"service": wednesdays.pk}).json()
+
+    assert set(first) == {"count", "next", "previous", "results"}
+    assert first["count"] == every["count"] >= 2 and len(first["results"]) == 1 and first["previous"] is None
+    assert [second["results"][0]["id"]] == [rule["id"] for rule in every["results"][1:2]]
+    assert filtered["count"] == 1 and filtered["results"][0]["service"] == wednesdays.pk
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"limit": "1.0"}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"service": "abc"}, "service"),
+        ({"servcie": 1}, "servcie"),  # a misspelt filter would otherwise return every row
+    ],
+)
+def test_a_list_refuses_a_query_parameter_outside_the_schema(wednesdays, query, field):
+    response = api_client("clisson.localhost").get("/api/v1/catalog/cutoff-rules", query)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and field in response.json()["fields"]
+
+
+@pytest.mark.parametrize(
+    ("request_args", "status", "code"),
+    [
+        ({"method": "get", "path": "/api/v1/catalog/services/"}, 404, "not_found"),
+        ({"method": "get", "path": "/api/v1/catalog/inconnu"}, 404, "not_found"),
+        ({"method": "get", "path": "/api/v1/catalog/services/0"}, 404, "not_found"),
+        (
+            {"method": "put", "path": "/api/v1/catalog/services/{pk}", "data": {}, "format": "json"},
+            405,
+            "method_not_allowed",
+        ),
+        (
+            {"method": "post", "path": "/api/v1/catalog/sites", "data": "name", "content_type": "text/plain"},
+            415,
+            "unsupported_media_type",
+        ),
+        ({"method": "get", "path": "/api/v1/catalog/services", "HTTP_ACCEPT": "text/html"}, 406, "not_acceptable"),
+        (
+            {"method": "post", "path": "/api/v1/catalog/sites", "data": "{", "content_type": "application/json"},
+            400,
+            "parse_error",
+        ),
+        ({"method": "post", "path": "/api/v1/catalog/sites", "data": {"name": "Bourg", "nom": "x"}}, 400, "invalid"),
+        ({"method": "post", "path": "/api/v1/catalog/sites", "data": {"name": 12}}, 400, "invalid"),
+        ({"method": "patch", "path": "/api/v1/catalog/services/{pk}", "data": {"capacity": "12"}}, 400, "invalid"),
+        ({"method": "patch", "path": "/api/v1/catalog/services/{pk}", "data": {"waiting_list": 1}}, 400, "invalid"),
+        ({"method": "patch", "path": "/api/v1/catalog/services/{pk}", "data": {"id": 3}}, 400, "invalid"),
+        ({"method": "patch", "path": "/api/v1/catalog/services/{pk}", "data": {"site": 999999}}, 422, "rule"),
+    ],
+)
+def test_every_error_has_the_one_shape_and_a_code_of_the_enum(wednesdays, request_args, status, code):
+    arguments = dict(request_args)
+    method, path = arguments.pop("method"), arguments.pop("path").format(pk=wednesdays.pk)
+
+    response = getattr(api_client("clisson.localhost", Role.ADMINISTRATOR), method)(path, **arguments)
+
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"code", "message", "fields"} and body["code"] == code and body["message"]
+    assert body["code"] in {c.value for c in ErrorCode}
+
+
+def test_a_trailing_slash_is_a_404_that_says_so(wednesdays):
+    response = api_client("clisson.localhost").get(f"/api/v1/catalog/services/{wednesdays.pk}/")
+
+    assert response.status_code == 404
+    assert response.json()["message"] == (
+        f"Les adresses de l'API ne finissent pas par « / » : /api/v1/catalog/services/{wednesdays.pk}."
+    )
+
+
+def test_an_anonymous_visitor_gets_403_not_authenticated(wednesdays):
+    response = api_client("clisson.localhost", role=None).post("/api/v1/catalog/sites", {"name": "Bourg"})
+
+    assert response.status_code == 403 and response.json()["code"] == "not_authenticated"
+
+
+def test_the_schema_documents_errors_pages_and_strict_bodies(clisson):
+    schema = yaml.safe_load(api_client("clisson.localhost", role=None).get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
+
+    assert components["ErrorCodeEnum"]["enum"] == [code.value for code in ErrorCode]
+    assert components["Error"]["properties"]["code"] == {"$ref": "#/components/schemas/ErrorCodeEnum"}
+    for path, method, operation in operations:
+        for status in ("400", "403", "404"):
+            error = operation["responses"][status]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/Error"}, (path, method, status)
+        assert method != "put", path
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["schema"]["type"] == "integer":
+                assert parameter["schema"]["minimum"] == 1, (path, parameter)
+    lists = [op for path, method, op in operations if method == "get" and "limit" in str(op.get("parameters"))]
+    assert len(lists) >= 15
+    bodies = {
+        media["schema"]["$ref"].rsplit("/", 1)[1]
+        for _path, _method, operation in operations
+        for media in operation.get("requestBody", {}).get("content", {}).values()
+    }
+    assert len(bodies) >= 20 and all(components[name]["additionalProperties"] is False for name in bodies)

@@ -92,4 +92,4 @@ def test_a_parent_never_opens_another_households_dossier(records):
     item.refresh_from_db()
     assert item.answer is None
     assert api.post(f"{API}/dossiers/{dossier.pk}/submit").status_code == 404
-    assert api.get(f"{API}/dossiers").json() == []
+    assert api.get(f"{API}/dossiers").json()["results"] == []

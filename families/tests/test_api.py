@@ -1,6 +1,7 @@
 """The families API, with a real client: a parent's own data only, staff decisions, one error shape."""
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
@@ -56,13 +57,13 @@ def test_a_parent_declares_the_household_then_adds_a_child_and_a_pickup(in_cliss
         {"name": "Jo", "phone": "0611111111", "relationship": "grand-mère"},
         format="json",
     )
-    requests = client.get(f"{API}/requests").json()
+    requests = client.get(f"{API}/requests").json()["results"]
 
     assert created.status_code == 201 and created.json()["status"] == "pending"
     assert child.status_code == 201 and child.json()["status"] == "pending"
     assert pickup.status_code == 201
     assert [r["kind"] for r in requests] == ["child", "household"]
-    assert client.get(f"{API}/children").json()[0]["pickup_persons"][0]["name"] == "Jo"
+    assert client.get(f"{API}/children").json()["results"][0]["pickup_persons"][0]["name"] == "Jo"
 
 
 def test_documents_are_uploaded_and_listed_and_hostile_ones_explained(martin):
@@ -72,10 +73,10 @@ def test_documents_are_uploaded_and_listed_and_hostile_ones_explained(martin):
     hostile = client.post(
         f"{API}/documents", {"file": SimpleUploadedFile("a.pdf", b"<svg onload=alert(1)>")}, format="multipart"
     )
-    listed = client.get(f"{API}/documents").json()
+    listed = client.get(f"{API}/documents").json()["results"]
 
     assert photo.status_code == 201 and photo.json()["content_type"] == "image/jpeg"
-    assert hostile.status_code == 400 and hostile.json()["code"] == "type"
+    assert hostile.status_code == 422 and hostile.json()["code"] == "type"
     assert "ni un PDF" in hostile.json()["message"]
     assert [d["original_name"] for d in listed] == ["IMG.JPG"]  # as the family named it
     with schema_context(CLISSON.slug):
@@ -91,7 +92,7 @@ def test_a_parent_cannot_reach_another_households_data(martin):
     assert client.get(f"{API}/children/{their_child.pk}").status_code == 404
     assert client.patch(f"{API}/children/{their_child.pk}", {"allergies": "x"}, format="json").status_code == 404
     assert client.post(f"{API}/children/{their_child.pk}/pickups", {}, format="json").status_code == 404
-    assert client.get(f"{API}/children").json() == []
+    assert client.get(f"{API}/children").json()["results"] == []
     assert client.get(f"{API}/staff/requests").status_code == 403
 
 
@@ -104,7 +105,7 @@ def test_staff_decide_by_api_and_animators_cannot(martin):
     no_reason = agent.post(f"{API}/staff/requests/{request_id}/decision", {"accept": False}, format="json")
     decided = agent.post(f"{API}/staff/requests/{request_id}/decision", {"accept": True}, format="json")
 
-    assert no_reason.status_code == 400 and no_reason.json()["fields"]["reason"]
+    assert no_reason.status_code == 422 and no_reason.json()["fields"]["reason"]
     assert decided.status_code == 200 and decided.json()["status"] == Decision.VALIDATED
 
 
@@ -151,14 +152,14 @@ def test_a_dossier_filled_and_sent_by_api_then_reviewed_by_api(martin, frozen_at
     )
     parent.post(f"{API}/dossiers/{opened['id']}/items/{items['Règlement']}", {"answer": True}, format="json")
     sent = parent.post(f"{API}/dossiers/{opened['id']}/submit")
-    waiting = agent.get(f"{API}/staff/dossiers").json()
+    waiting = agent.get(f"{API}/staff/dossiers").json()["results"]
     reviewed = agent.post(
         f"{API}/staff/dossiers/{opened['id']}/review",
         {"items": [{"id": pk, "accept": True} for pk in items.values()]},
         format="json",
     )
 
-    assert too_early.status_code == 400 and "Il manque" in too_early.json()["message"]
+    assert too_early.status_code == 422 and "Il manque" in too_early.json()["message"]
     assert sent.json()["status"] == "submitted" and [d["id"] for d in waiting] == [opened["id"]]
     assert reviewed.status_code == 200 and reviewed.json()["status"] == "validated"
 
@@ -192,4 +193,35 @@ def test_a_document_cannot_be_filed_under_another_households_child(martin):
         format="multipart",
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 422 and response.json()["fields"].keys() == {"child"}
+
+
+def test_a_request_about_no_child_has_a_null_child_as_the_schema_says(martin):
+    agent = client_for(UserFactory(role=Role.ADMINISTRATOR))
+
+    waiting = agent.get(f"{API}/staff/requests").json()["results"]
+    schema = yaml.safe_load(agent.get("/api/schema/").content)["components"]["schemas"]["ChangeRequest"]
+
+    assert [(r["kind"], r["child"]) for r in waiting] == [("household", None)]
+    assert schema["properties"]["child"]["nullable"] is True
+
+
+def test_a_parent_without_household_gets_409_no_household(in_clisson):
+    client = client_for(UserFactory(role=Role.PARENT))
+
+    response = client.get(f"{API}/children")
+
+    assert response.status_code == 409
+    assert response.json() == {"code": "no_household", "message": "Déclarez d'abord votre foyer.", "fields": {}}
+
+
+def test_a_guardian_without_account_has_account_false(martin, django_capture_on_commit_callbacks):
+    client = client_for(parent_of(martin))
+
+    guardian = client.post(
+        f"{API}/guardians",
+        {"first_name": "Sam", "last_name": "Martin", "email": "sam@example.test", "phone": "0611111111"}
+        | {"with_account": False},
+    )
+
+    assert guardian.status_code == 201 and guardian.json()["has_account"] is False

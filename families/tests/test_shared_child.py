@@ -78,7 +78,7 @@ def test_neither_household_sees_the_others_address_phones_pickups_or_documents(s
     assert a.get(f"/documents/{moreau_document.pk}/").status_code == 404
     api = APIClient(HTTP_HOST=CLISSON.host)
     api.force_authenticate(parent_of(martin))
-    listed = api.get("/api/v1/families/children").json()
+    listed = api.get("/api/v1/families/children").json()["results"]
     assert [p["name"] for p in listed[0]["pickup_persons"]] == [mine.name]
     assert api.delete(f"/api/v1/families/pickups/{theirs.pk}").status_code == 404
 
