@@ -93,13 +93,18 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "families/staff/request.html", context)
 
 
+def _posted_child(request: HttpRequest):
+    """The child a staff form posts (`child`), through the staff selector: 404 for a wrong or missing id."""
+    child_id = request.POST.get("child", "")
+    return get_child_for_staff(request.user, int(child_id) if child_id.isdigit() else 0)
+
+
 @require_POST
 @family_staff_required
 def request_child_match(request: HttpRequest, request_id: int) -> HttpResponse:
     """The child a household declares is one the mairie knows already (the other parent's): attach that one."""
     change = get_request_for(request.user, request_id)
-    child_id = request.POST.get("child", "")
-    known = get_child_for_staff(request.user, int(child_id) if child_id.isdigit() else 0)
+    known = _posted_child(request)
     try:
         services.child_request_match(actor=request.user, request=change, child=known)
     except ValidationError as exc:
@@ -162,8 +167,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 def child_link(request: HttpRequest, household_id: int) -> HttpResponse:
     """Attach a child of another household (separated parents) to this one, after staff matched them."""
     household = get_household_for(request.user, household_id)
-    child_id = request.POST.get("child", "")
-    child = get_child_for_staff(request.user, int(child_id) if child_id.isdigit() else 0)
+    child = _posted_child(request)
     try:
         services.child_link(actor=request.user, child=child, household=household)
     except ValidationError as exc:
