@@ -42,6 +42,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # Eager: the invitations of these communes must not reach a real queue.
     celery_app.conf.task_always_eager = True
     with django_db_blocker.unblock():
+        # Never the development database (a test that asks for this fixture without a db mark gets no test
+        # database from pytest-django): the test communes would land next to the demo's.
+        database = connection.settings_dict
+        assert database["NAME"] == database["TEST"]["NAME"], f"not the test database: {database['NAME']}"
         for c in (CLISSON, GORGES):
             commune_onboard(name=c.name, slug=c.slug, insee_code=c.insee_code, admin_email=f"mairie@{c.slug}.test")
 
