@@ -41,17 +41,7 @@ class ChildForm(forms.ModelForm):
     class Meta:
         model = Child
         formfield_callback = text_formfield
-        fields = [
-            "first_name",
-            "last_name",
-            "birth_date",
-            "school",
-            "school_class",
-            "allergies",
-            "has_pai",
-            "diet",
-            "health_notes",
-        ]
+        fields = list(Child.DECLARED_FIELDS)
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "allergies": forms.Textarea(attrs={"rows": 2}),

@@ -74,6 +74,19 @@ class Child(models.Model):
         VEGETARIAN = "vegetarian", _("Végétarien")
 
     households = models.ManyToManyField(Household, through="ChildHousehold", related_name="children")
+
+    # What a family declares about a child, on the pages and through the API alike.
+    DECLARED_FIELDS = (
+        "first_name",
+        "last_name",
+        "birth_date",
+        "school",
+        "school_class",
+        "allergies",
+        "has_pai",
+        "diet",
+        "health_notes",
+    )
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     birth_date = models.DateField(_("date de naissance"))

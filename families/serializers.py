@@ -54,20 +54,7 @@ class ChildSerializer(api.ModelSerializer):
 
     class Meta:
         model = Child
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "school",
-            "school_class",
-            "allergies",
-            "has_pai",
-            "diet",
-            "health_notes",
-            "status",
-            "pickup_persons",
-        ]
+        fields = ["id", *Child.DECLARED_FIELDS, "status", "pickup_persons"]
         read_only_fields = ["status"]
 
     @extend_schema_field(PickupSerializer(many=True))
