@@ -1,12 +1,14 @@
 from django.contrib import admin
 
+from core.admin import TextRuleAdminMixin
 from storage.models import Document, DocumentType, StoragePolicy
 from storage.services import document_type_delete, document_type_save, storage_policy_save
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
-    """Changes go through storage.services, which journals them."""
+class DocumentTypeAdmin(TextRuleAdminMixin, admin.ModelAdmin):
+    """Changes go through storage.services, which journals them; the name and the help families read follow
+    the text rule (core.admin)."""
 
     list_display = ["name", "validity_months"]
 

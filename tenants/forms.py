@@ -1,7 +1,13 @@
+"""Forms of the platform's root domain: the landing page's contact form and the operator console's.
+
+Names and free texts follow the text rule (core.forms): control and invisible characters refused, the rest
+stored trimmed and in NFC; a commune's name reaches every page, e-mail and export of its portal."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
+from core.forms import CharField, text_formfield
 from tenants.models import Commune, ContactRequest, validate_insee_code, validate_slug
 from tenants.services import STARTER_TEMPLATES
 
@@ -13,20 +19,21 @@ class ContactRequestForm(forms.ModelForm):
     class Meta:
         model = ContactRequest
         fields = ["name", "organisation", "email", "phone", "message"]
+        formfield_callback = text_formfield
         widgets = {"message": forms.Textarea(attrs={"rows": 5})}
 
 
 class OnboardingForm(forms.Form):
-    name = forms.CharField(label=_("Nom de la commune"), max_length=100)
-    slug = forms.CharField(
+    name = CharField(label=_("Nom de la commune"), max_length=100)
+    slug = CharField(
         label=_("Identifiant (sous-domaine)"),
         max_length=30,
         validators=[validate_slug],
         help_text=_("Lettres minuscules et chiffres, ex. lepallet."),
     )
-    insee_code = forms.CharField(label=_("Code INSEE"), max_length=5, validators=[validate_insee_code])
+    insee_code = CharField(label=_("Code INSEE"), max_length=5, validators=[validate_insee_code])
     admin_email = forms.EmailField(label=_("E-mail du premier administrateur"))
-    custom_domain = forms.CharField(label=_("Domaine personnalisé (facultatif)"), max_length=253, required=False)
+    custom_domain = CharField(label=_("Domaine personnalisé (facultatif)"), max_length=253, required=False)
     template = forms.ChoiceField(
         label=_("Configuration de départ"), choices=[(name, name) for name in STARTER_TEMPLATES]
     )

@@ -1,12 +1,15 @@
 from django.contrib import admin
 
+from core.admin import TextRuleAdminMixin
 from theming.models import Branding
 from theming.services import branding_save
 
 
 @admin.register(Branding)
-class BrandingAdmin(admin.ModelAdmin):
-    """Changes go through theming.services, which journals them."""
+class BrandingAdmin(TextRuleAdminMixin, admin.ModelAdmin):
+    """Changes go through theming.services, which journals them; the welcome text and the contact block, shown
+    on every page of the portal, follow the text rule (core.admin): the address and the opening hours keep
+    their lines."""
 
     list_display = ("__str__", "primary_colour", "contact_email")
 
