@@ -92,6 +92,16 @@
     }
   };
 
+  // The CSRF token of the csrftoken cookie (settings.CSRF_COOKIE_NAME, Django's default) as it is when the
+  // request leaves, not the one written into the page: the page is public, so it is often opened before
+  // signing in, and signing in (or out, in another tab) rotates the token, which the page's copy then
+  // no longer matches (403 "CSRF token incorrect"). The page's copy is for a browser that hides the cookie.
+  const CSRF_COOKIE = "csrftoken";
+  const csrfToken = () => {
+    const cookie = document.cookie.split("; ").find((pair) => pair.startsWith(CSRF_COOKIE + "="));
+    return cookie ? decodeURIComponent(cookie.slice(CSRF_COOKIE.length + 1)) : config.csrfToken;
+  };
+
   const requestInterceptor = (request) => {
     if (request.loadSpec && schemaAuthNames.length > 0 && !schemaAuthFailed) {
       try {
@@ -102,7 +112,7 @@
     }
     // selectively omit adding headers to mitigate CORS issues.
     if (!["GET", undefined].includes(request.method) && request.credentials === "same-origin") {
-      request.headers[config.csrfHeaderName] = config.csrfToken;
+      request.headers[config.csrfHeaderName] = csrfToken();
     }
     return request;
   };
