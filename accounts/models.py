@@ -5,6 +5,7 @@ commune's schema (staff and parents), so the same e-mail address in two
 communes is two unrelated accounts.
 """
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -37,6 +38,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.PARENT)
+    # Of the e-mails sent to them, and of the portal once they log in.
+    language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     is_active = models.BooleanField(_("actif"), default=True)
     # Access to the Django admin, for power users only.
     is_staff = models.BooleanField(_("accès à l'administration Django"), default=False)

@@ -49,6 +49,7 @@ SHARED_APPS = [
     # Installed in both schemas: operators live in public, staff and parents in
     # each commune, each schema with its own users, sessions and e-mails.
     "accounts",
+    "notifications",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -64,6 +65,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "core",
     "accounts",
+    "notifications",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

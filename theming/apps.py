@@ -8,5 +8,8 @@ class ThemingConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.models import register_action_labels
+        from notifications.branding import register_branding_provider
+        from theming.selectors import email_branding
 
         register_action_labels({"theming.branding": _("apparence du portail")})
+        register_branding_provider(email_branding)
