@@ -90,4 +90,5 @@ def activation_path(user: User) -> str:
     return reverse(
         "account_activate",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": invitation_tokens.make_token(user)},
+        urlconf=settings.ROOT_URLCONF,  # a commune's page, even when the operator's console invites
     )

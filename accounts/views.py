@@ -1,17 +1,22 @@
 from allauth.account.views import PasswordResetFromKeyView
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import StaffInvitationForm
+from accounts.forms import AccountSettingsForm, StaffInvitationForm
 from accounts.selectors import staff_members
-from accounts.services import staff_invite, user_activate
+from accounts.services import account_settings_save, staff_invite, user_activate
 from core.access import capability_required
 from core.roles import Capability
+from notifications.kinds import kinds_for_preferences
+from notifications.selectors import turned_off_kinds
 
 
 class ActivationView(PasswordResetFromKeyView):
@@ -42,3 +47,34 @@ def team(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
             return redirect("team")
     return render(request, "accounts/team.html", {"form": form, "members": staff_members()})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """The person's language, and the e-mails they receive (those announcing a deadline always go out)."""
+    user = request.user
+    kinds = kinds_for_preferences(user)
+    optional = [kind for kind in kinds if kind.optional]
+    turned_off = turned_off_kinds(user)
+    initial = {"language": user.language, "receive": [kind.key for kind in optional if kind.key not in turned_off]}
+    form = AccountSettingsForm(request.POST or None, initial=initial, optional_kinds=optional)
+    if request.method == "POST" and form.is_valid():
+        receive = set(form.cleaned_data["receive"])
+        language = form.cleaned_data["language"]
+        account_settings_save(
+            user=user, language=language, turned_off={kind.key for kind in optional if kind.key not in receive}
+        )
+        with translation.override(language):
+            messages.success(request, _("Vos préférences sont enregistrées."))
+        response = redirect("account_settings")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    context = {"form": form, "always_sent": [kind for kind in kinds if not kind.optional]}
+    return render(request, "accounts/settings.html", context)

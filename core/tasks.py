@@ -1,10 +1,9 @@
-"""Tasks of the ground floor: running an outbox message once, relaying the outbox, sending e-mail."""
+"""Tasks of the ground floor: running an outbox message once, relaying the outbox."""
 
 import logging
 from datetime import timedelta
 
 from celery import current_app, shared_task
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -53,12 +52,3 @@ def relay_outbox_everywhere() -> int:
     with schema_context(get_public_schema_name()):
         relay_due()
     return for_each_active_commune(relay_outbox)
-
-
-@shared_task
-def send_email(*, subject: str, body: str, to: list[str], html: str | None = None) -> None:
-    """Send one e-mail now (called by an outbox message: a failure is retried by the outbox)."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()

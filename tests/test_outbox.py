@@ -14,8 +14,9 @@ from kombu import pools
 from config.celery import app as celery_app
 from conftest import CLISSON
 from core.models import OutboxMessage
-from core.queue import delay_on_commit, relay_due
-from core.tasks import send_email
+from core.queue import relay_due
+from notifications.models import Notification
+from notifications.services import notify
 from tests.factories import PASSWORD, UserFactory
 
 NEW_PASSWORD = "Un-mot-de-passe-tout-neuf-42"
@@ -82,7 +83,10 @@ def test_with_the_smtp_server_down_the_email_is_retried_then_sent_once(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", closed_port(), False
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        message = delay_on_commit(send_email, subject="Bonjour", body="…", to=["famille@example.test"])
+        (notification,) = notify(
+            "accounts.security", to=["famille@example.test"], context={"subject": "Bonjour", "text": "…"}
+        )
+    message = notification.delivery
     message.refresh_from_db()
 
     assert message.done is None and message.attempts == 1 and "Connection refused" in message.last_error
@@ -94,14 +98,16 @@ def test_with_the_smtp_server_down_the_email_is_retried_then_sent_once(
     message.refresh_from_db()
     assert message.done is not None and message.attempts == 2
     assert [m.to for m in mail.outbox] == [["famille@example.test"]]
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
 
 
 def test_work_queued_in_a_rolled_back_transaction_never_runs(in_clisson, django_capture_on_commit_callbacks):
-    before = OutboxMessage.objects.count()
+    before = OutboxMessage.objects.count(), Notification.objects.count()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        delay_on_commit(send_email, subject="Jamais", body="…", to=["personne@example.test"])
+        notify("accounts.security", to=["personne@example.test"], context={"subject": "Jamais", "text": "…"})
         raise RuntimeError("the change fails after queueing its e-mail")
 
-    assert OutboxMessage.objects.count() == before
+    assert (OutboxMessage.objects.count(), Notification.objects.count()) == before
     relay_due()
     assert not mail.outbox

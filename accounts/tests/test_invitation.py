@@ -70,5 +70,5 @@ def test_invitation_email_is_in_french_and_names_the_commune(clisson, django_cap
     invite(django_capture_on_commit_callbacks)
 
     (message,) = mail.outbox
-    assert message.subject == "Activez votre espace sur le Portail Famille — Clisson"
+    assert message.subject == "[Clisson] Activez votre espace sur le Portail Famille"
     assert "choisissez votre mot de passe" in message.body

@@ -140,6 +140,6 @@ def test_invitation_keeps_apostrophes_of_the_commune_name(db, django_capture_on_
         onboard(name="L'Île-d'Yeu", slug="iledyeu", insee="85113")
 
     (invitation,) = mail.outbox
-    assert invitation.subject == "Activez votre espace sur le Portail Famille — L'Île-d'Yeu"
+    assert invitation.subject == "[L'Île-d'Yeu] Activez votre espace sur le Portail Famille"
     assert "Portail Famille — L'Île-d'Yeu" in invitation.body
     assert "&#x27;" not in invitation.body
