@@ -9,6 +9,10 @@ class FamiliesConfig(AppConfig):
     def ready(self) -> None:
         from audit.models import register_action_labels
         from families import access  # noqa: F401  (registers who may read a household's documents)
+        from families.notifications import KINDS
+        from notifications.kinds import register_kinds
+
+        register_kinds(*KINDS)
 
         register_action_labels(
             {

@@ -280,9 +280,10 @@ def households_with_school(school: str) -> list[str]:
     return [f"{HOUSEHOLD_OWNER_PREFIX}{pk}" for pk in ids]
 
 
-def guardian_emails(households) -> list[str]:
-    """The addresses of the guardians with an account, in every household given (a shared child's two)."""
-    return sorted({g.email for h in households for g in h.guardians.all() if g.user_id})
+def guardian_users(households) -> list[User]:
+    """The accounts of the guardians of every household given (a shared child's two), each once."""
+    users = {g.user for household in households for g in household.guardians.select_related("user") if g.user_id}
+    return sorted(users, key=lambda user: user.pk)
 
 
 def children_to_link(*, household: Household, search: str) -> QuerySet[Child]:

@@ -20,7 +20,6 @@ from families.selectors import (
     pending_requests,
 )
 from families.serializers import ChangeRequestSerializer, DocumentSerializer, DossierSerializer
-from storage.services import document_review
 
 # Administrators and finance; never animators (the role matrix in core.roles).
 IsFamilyStaff = api_permission(Capability.FAMILIES_REVIEW)
@@ -66,7 +65,7 @@ class StaffDocumentReviewView(APIView):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = get_document_for_review(request.user, pk)
-        document = document_review(
+        document = services.household_document_review(
             document=document,
             actor=request.user,
             accepted=data.validated_data["accept"],

@@ -26,6 +26,7 @@ from families.selectors import (
     get_household_for,
     get_request_for,
     get_requirement_for,
+    guardian_users,
     household_of_document,
     households_for_staff,
     households_with_school,
@@ -35,8 +36,9 @@ from families.selectors import (
     schools,
     validation_counts,
 )
+from notifications.selectors import notifications_to
 from storage.selectors import storage_policy
-from storage.services import document_review, storage_policy_save
+from storage.services import storage_policy_save
 
 # Administrators and finance: animators never see QF or documents (the role matrix in core.roles).
 family_staff_required = capability_required(Capability.FAMILIES_REVIEW)
@@ -123,7 +125,9 @@ def document_decide(request: HttpRequest, document_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
         try:
-            document_review(document=document, actor=request.user, accepted=accept, reason=form.cleaned_data["reason"])
+            services.household_document_review(
+                document=document, actor=request.user, accepted=accept, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -158,6 +162,9 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "child_search": search,
         "children_to_link": children_to_link(household=household, search=search),
         "journal": entries_for(record=household),
+        "notifications": notifications_to(
+            users=guardian_users([household]), emails=[guardian.email for guardian in household.guardians.all()]
+        ),
     }
     return render(request, "families/staff/household.html", context)
 

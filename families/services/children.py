@@ -7,11 +7,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from core.queue import delay_on_commit
 from core.roles import Capability, can
 from families.models import ChangeRequest, Child, ChildHousehold, Decision, Household, PickupPerson
+from families.notifications import notify_decision
 from families.services.common import ensure_acts_for, journal_counter
-from families.tasks import send_decision_email
 
 
 def child_add(*, actor: User, household: Household, child: Child) -> Child:
@@ -82,7 +81,7 @@ def child_request_match(*, actor: User, request: ChangeRequest, child: Child) ->
         request.save(update_fields=["child", "status", "decided", "decided_by"])
         PickupPerson.objects.filter(child=duplicate).update(child=child)
         duplicate.delete()
-        delay_on_commit(send_decision_email, request_id=request.pk)
+        notify_decision(request)
     return request
 
 

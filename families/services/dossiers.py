@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from catalog.models import SchoolYear
-from core.queue import delay_on_commit
 from core.roles import Capability, can
 from families.models import Child, Decision, Dossier, DossierItem, DossierRequirement, Household
+from families.notifications import notify_dossier_decision
 from families.selectors import child_key, household_key
 from families.services.common import ensure_acts_for, journal_counter
-from families.tasks import send_dossier_email
 from storage.models import Document
 from storage.services import document_review, document_upload
 
@@ -177,7 +176,7 @@ def dossier_review(*, dossier: Dossier, actor: User, decisions: dict[int, tuple[
                 changes={"status": dossier.status},
                 context=household,
             )
-        delay_on_commit(send_dossier_email, dossier_id=dossier.pk)
+        notify_dossier_decision(dossier)
     return dossier
 
 

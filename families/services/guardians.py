@@ -7,10 +7,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import user_invite
 from audit.services import audit_record
-from core.queue import delay_on_commit
 from core.roles import Capability, Role, can
-from core.tasks import send_email
 from families.models import Guardian, Household
+from families.notifications import notify_login_email_changed
 from families.services.common import ensure_acts_for, journal_counter, lock_household
 
 MAX_GUARDIANS = 2
@@ -90,17 +89,7 @@ def guardian_change_email(*, guardian: Guardian, actor: User, email: str) -> Gua
             guardian.user.save(update_fields=["email"])
             guardian.user.emailaddress_set.update(email=guardian.email, verified=True)
         if previous and previous != guardian.email:
-            # The old address hears of it: a change it did not ask for is a warning sign.
-            delay_on_commit(
-                send_email,
-                subject=_("Votre adresse de connexion au Portail Famille a changé"),
-                body=_(
-                    "Bonjour,\n\nLa mairie a remplacé votre adresse e-mail de connexion par %(new)s.\n"
-                    "Si vous ne l'avez pas demandé, contactez la mairie au plus vite."
-                )
-                % {"new": guardian.email},
-                to=[previous],
-            )
+            notify_login_email_changed(guardian, previous)
         audit_record(
             actor=actor,
             action="families.email",

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import user_invite
 from audit.services import audit_record
-from core.queue import delay_on_commit
 from core.roles import Capability, Role, can
 from families.models import ChangeRequest, Child, Decision, Guardian, Household
-from families.selectors import child_key, household_key
+from families.notifications import notify_decision, notify_document_refused
+from families.selectors import child_key, household_key, household_of_document
 from families.services.common import (
     Address,
     QfDeclaration,
@@ -24,7 +24,6 @@ from families.services.common import (
     lock_household,
     parse_date,
 )
-from families.tasks import send_decision_email
 from storage.models import Document, DocumentType
 from storage.services import document_review, document_upload
 
@@ -154,6 +153,16 @@ def household_document_upload(
     return document
 
 
+def household_document_review(*, document: Document, actor: User, accepted: bool, reason: str = "") -> Document:
+    """Staff accept or refuse a document a family sent on its own; a refusal tells the family why."""
+    with transaction.atomic():
+        document = document_review(document=document, actor=actor, accepted=accepted, reason=reason)
+        household = household_of_document(document)
+        if not accepted and household:
+            notify_document_refused(document, household)
+    return document
+
+
 def request_decide(*, request: ChangeRequest, actor: User, accept: bool, reason: str = "") -> ChangeRequest:
     """Validate or refuse a request: applied to the household at once, journaled, and e-mailed to the family."""
     if not can(actor, Capability.FAMILIES_REVIEW):
@@ -182,7 +191,7 @@ def request_decide(*, request: ChangeRequest, actor: User, accept: bool, reason:
             changes={"status": request.status, "reason": request.reason},
             context=request.household,
         )
-        delay_on_commit(send_decision_email, request_id=request.pk)
+        notify_decision(request)
     return request
 
 

@@ -26,14 +26,17 @@ def accepted_document(household, name: str, days_left: int) -> Document:
     )
 
 
-def test_one_reminder_per_household_for_documents_expiring_within_a_month(in_clisson):
+def test_one_reminder_per_household_for_documents_expiring_within_a_month(
+    in_clisson, django_capture_on_commit_callbacks
+):
     household = family()
     accepted_document(household, "assurance.pdf", 10)
     accepted_document(household, "qf.pdf", 25)
     accepted_document(household, "vaccins.pdf", 90)
 
-    first = remind_expiring_documents()
-    second = remind_expiring_documents()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = remind_expiring_documents()
+        second = remind_expiring_documents()
 
     assert (first, second) == (1, 0)
     (message,) = mail.outbox
@@ -41,12 +44,13 @@ def test_one_reminder_per_household_for_documents_expiring_within_a_month(in_cli
     assert "assurance.pdf" in message.body and "qf.pdf" in message.body and "vaccins.pdf" not in message.body
 
 
-def test_the_daily_job_fans_out_to_active_communes_only(clisson, gorges):
+def test_the_daily_job_fans_out_to_active_communes_only(clisson, gorges, django_capture_on_commit_callbacks):
     type(gorges).objects.filter(pk=gorges.pk).update(status=CommuneStatus.SUSPENDED)
     with schema_context("clisson"):
         accepted_document(family(), "assurance.pdf", 5)
 
-    queued = remind_expiring_documents_everywhere()
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = remind_expiring_documents_everywhere()
 
     active = len(active_commune_schemas())
     assert queued == active and active >= 1

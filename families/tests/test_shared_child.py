@@ -108,8 +108,9 @@ def test_the_dossier_is_shared_and_both_households_hear_of_the_decision(
     with django_capture_on_commit_callbacks(execute=True):
         dossier_review(dossier=dossier, actor=agent, decisions={i.pk: (True, "") for i in dossier.items.all()})
 
-    recipients = set(mail.outbox[-1].to)
-    assert {parent_of(martin).email, parent_of(moreau).email} <= recipients
+    # Each guardian gets an e-mail of their own (in their language).
+    recipients = [message.to for message in mail.outbox if message.subject.startswith("[Clisson] Dossier validé")]
+    assert sorted(recipients) == sorted([[parent_of(martin).email], [parent_of(moreau).email]])
 
 
 def test_a_child_declared_again_by_the_other_parent_is_matched_by_staff(agent, django_capture_on_commit_callbacks):
