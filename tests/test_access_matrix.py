@@ -435,6 +435,8 @@ ROUTES: dict[str, Row] = {
     "account_reset_password_from_key_done": account(EVERYONE),
     # Without a login by code under way, allauth sends a visitor back to the login page, a signed-in user home.
     "account_confirm_login_code": account(SIGNED_IN, FORM),
+    # Each account's language and e-mail preferences, its own only (there is no id to try another's)
+    "account_settings": page(SIGNED_IN, FORM, payload={"language": "en", "receive": []}),
     # The team (administrators)
     "team": page(TEAM, FORM, payload={"email": "intrus@example.test", "role": Role.ADMINISTRATOR}),
     # The catalogue's back-office: managers their own services, administrators everything
