@@ -1,12 +1,14 @@
 """allauth adapter: per-commune sign-up policy, and allauth's e-mails sent as notifications."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django_tenants.utils import get_public_schema_name
 
+from accounts.language import remember_language
 from accounts.models import User
 from core.roles import Capability, can
 from notifications.services import notify
@@ -37,6 +39,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if can(request.user, Capability.FAMILY_SPACE):
             return reverse("families:dashboard")
         return super().get_login_redirect_url(request)
+
+    def post_login(self, request: HttpRequest, user: User, **kwargs) -> HttpResponse:
+        response = super().post_login(request, user, **kwargs)
+        if user.language != settings.LANGUAGE_CODE:  # an account that reads English gets its portal in English
+            remember_language(response, user.language)
+        return response
 
     def format_email_subject(self, subject: str) -> str:
         return subject  # the notification adds the commune's name

@@ -1,5 +1,4 @@
 from allauth.account.views import PasswordResetFromKeyView
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import AccountSettingsForm, StaffInvitationForm
+from accounts.language import remember_language
 from accounts.selectors import staff_members
 from accounts.services import account_settings_save, staff_invite, user_activate
 from core.access import capability_required
@@ -67,14 +67,6 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         )
         with translation.override(language):
             messages.success(request, _("Vos préférences sont enregistrées."))
-        response = redirect("account_settings")
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        return response
+        return remember_language(redirect("account_settings"), language)
     context = {"form": form, "always_sent": [kind for kind in kinds if not kind.optional]}
     return render(request, "accounts/settings.html", context)

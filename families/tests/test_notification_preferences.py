@@ -4,8 +4,9 @@ kinds that announce a deadline or guard the account cannot be turned off."""
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 
-from conftest import signed_in
+from conftest import CLISSON, signed_in
 from core.roles import Role
 from families.models import Decision, Dossier
 from families.notifications import notify_dossier_decision
@@ -13,6 +14,7 @@ from families.services import household_document_review, request_decide
 from notifications.models import Notification
 from notifications.services import preferences_save
 from tests.factories import (
+    PASSWORD,
     ChildFactory,
     DocumentFactory,
     DossierFactory,
@@ -121,3 +123,11 @@ def test_the_language_chosen_is_the_one_of_the_emails(agent, household, django_c
     (english,) = [m for m in mail.outbox if m.to == [camille.email]]
     assert english.subject.startswith("[Clisson] Document refused") and "Hello," in english.body
     assert 'lang="en"' in english.alternatives[0][0]
+
+
+def test_an_account_that_reads_english_gets_its_portal_in_english_once_logged_in(household):
+    camille = parent_of(household)
+    camille.language = "en"
+    camille.save(update_fields=["language"])
+    response = Client(HTTP_HOST=CLISSON.host).post("/compte/login/", {"login": camille.email, "password": PASSWORD})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
