@@ -16,7 +16,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,10 +36,16 @@ CSP_VIOLATIONS: list[str] = []
 class Portal:
     port: int
     mailbox: Path
+    env: dict[str, str] = field(repr=False, compare=False)  # the server's environment (its database)
 
     def url(self, slug: str, path: str = "/") -> str:
         host = f"{slug}.localhost" if slug else "localhost"
         return f"http://{host}:{self.port}{path}"
+
+    def manage(self, *command: str) -> None:
+        """A manage.py command on the server's database, for what no page does (a superuser of the admin)."""
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        subprocess.run([*manage, *command], env=self.env, cwd=settings.BASE_DIR, check=True, capture_output=True)
 
 
 def _free_port() -> int:
@@ -72,7 +78,9 @@ def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) ->
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory) -> Iterator[Portal]:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"{settings.DATABASES['default']['NAME']}_e2e_{worker}"
+    # Named after the test database (DATABASE_TEST_NAME), which is what keeps runs apart: the development
+    # database's name, which NAME still is when no test before this one asked for a database, is every run's.
+    name = f"{settings.DATABASES['default']['TEST']['NAME']}_e2e_{worker}"
     url = urlsplit(database_url())._replace(path=f"/{name}").geturl()
     mailbox = tmp_path_factory.mktemp("mailbox")
     port = _free_port()
@@ -101,7 +109,7 @@ def portal(tmp_path_factory) -> Iterator[Portal]:
     )
     try:
         _wait_until_up(port, server)
-        yield Portal(port=port, mailbox=mailbox)
+        yield Portal(port=port, mailbox=mailbox, env=env)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -169,7 +177,8 @@ def read_mailbox(portal: Portal) -> list[tuple[str, str]]:
         for raw in path.read_bytes().split(b"-" * 79):
             if raw.strip():
                 message = email.message_from_bytes(raw.strip(), policy=email.policy.default)
-                messages.append((str(message["Subject"]).strip(), message.get_content()))
+                text = message.get_body(preferencelist=("plain",))  # every e-mail also has a branded HTML part
+                messages.append((str(message["Subject"]).strip(), text.get_content()))
     return messages
 
 
