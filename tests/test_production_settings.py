@@ -284,11 +284,13 @@ INLINE = {
 
 
 def our_templates() -> list[Path]:
+    """Our page templates; e-mails' (under an email/ folder) are read in mail clients, which need inline
+    styles and never see the site's policy."""
     root = Path(settings.BASE_DIR)
     return sorted(
         path
         for path in root.glob("**/templates/**/*.html")
-        if not {".venv", "var", "node_modules"} & set(path.relative_to(root).parts)
+        if not {".venv", "var", "node_modules", "email"} & set(path.relative_to(root).parts)
     )
 
 
