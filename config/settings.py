@@ -5,6 +5,7 @@ Every value has a local default so that `make run` works with nothing set.
 
 from pathlib import Path
 
+import django
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
@@ -108,10 +109,16 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# Django's own admin templates before the apps': django_tenants, installed before django.contrib.admin,
+# ships an admin/index.html and an admin/app_list.html of its own (apps coloured by schema type, for an
+# admin on the public schema, which the platform has not) that would win, and they style with an inline
+# <style> and style="" attributes, which the CSP refuses on every admin page. Django's have neither, and
+# have the accessibility fixes django_tenants' copies lack (the app list's column headers).
+DJANGO_ADMIN_TEMPLATES = Path(django.__file__).parent / "contrib" / "admin" / "templates"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", DJANGO_ADMIN_TEMPLATES],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
