@@ -52,7 +52,8 @@ NOT_AUDITED = {
     "api_schema": "the OpenAPI document (YAML)",
     "api_docs": "Swagger UI: third-party markup built in the browser by swagger-ui's script "
     "(drf-spectacular-sidecar), for developers; none of it comes from our templates",
-    "api/v1/": "the JSON API; a browser gets Django REST framework's own browsable-API template (third-party)",
+    "api/v1/": "the JSON API: no HTML page (JSON is its only renderer, a browser too gets JSON); its answers are "
+    "checked against the OpenAPI schema by schemathesis in tests/test_api_contract.py",
     "admin/": "the Django admin for power users: Django's own templates (third-party)",
     "set_language": "POST only: the footer's language buttons, redirected back to the page",
     "families:pickup_add": "POST only: the child page's form, redirected back to the child page",
