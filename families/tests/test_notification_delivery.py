@@ -85,6 +85,8 @@ def test_staff_see_on_the_family_file_what_was_sent_to_whom_and_what_failed(
     failed = Notification.objects.filter(email=camille.email).latest("pk")
     assert failed.status == Notification.Status.QUEUED and failed.delivery.attempts == 1
     page = signed_in(agent).get(f"/gestion/familles/foyers/{household.pk}/").content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert household.name in title and "<section" not in title  # the file's sections once sat in its title
     emails = page[page.index('id="emails-title"') :]
     assert camille.email in emails and "envoyé le" in emails and "Document refusé" in emails
     assert "échec après 1 essai" in emails and "ConnectionRefusedError" in emails
