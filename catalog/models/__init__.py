@@ -1,0 +1,21 @@
+"""What a commune offers, when, until when it can be changed, and at what price."""
+
+from catalog.models.calendar import AgeGroupCapacity, BookingWindow, CalendarException, CapacityOverride
+from catalog.models.rules import CutoffRule
+from catalog.models.structure import SchoolYear, Service, Site, validate_weekdays
+from catalog.models.tariffs import Tariff, TariffBracket, brackets_check
+
+__all__ = [
+    "AgeGroupCapacity",
+    "BookingWindow",
+    "CalendarException",
+    "CapacityOverride",
+    "CutoffRule",
+    "SchoolYear",
+    "Service",
+    "Site",
+    "Tariff",
+    "TariffBracket",
+    "brackets_check",
+    "validate_weekdays",
+]
