@@ -40,8 +40,38 @@ def schema_create(schema_name: str, *, clone: bool = True) -> None:
     """Create a commune's schema: clone the template, or replay the migrations."""
     if clone and schema_exists(template_schema_name()):
         CloneSchema().clone_schema(template_schema_name(), schema_name)
+        unique_constraint_names_align(template_schema_name(), schema_name)
     else:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(schema_name)}")
     migrate_schema(schema_name)
     connection.set_schema_to_public()
+
+
+UNIQUE_CONSTRAINTS = """
+    SELECT c.relname, con.conname, array_agg(a.attname::text ORDER BY a.attname)
+    FROM pg_constraint con
+    JOIN pg_class c ON c.oid = con.conrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (con.conkey)
+    WHERE n.nspname = %s AND con.contype = 'u'
+    GROUP BY c.relname, con.conname
+"""
+
+
+def unique_constraint_names_align(template: str, schema_name: str) -> int:
+    """Give the clone's unique constraints the template's names (Django's), which the clone replaces with
+    generic ones: a later migration that alters or drops a constraint by its name would fail there."""
+    with connection.cursor() as cursor:
+        cursor.execute(UNIQUE_CONSTRAINTS, [template])
+        wanted = {(table, tuple(columns)): name for table, name, columns in cursor.fetchall()}
+        cursor.execute(UNIQUE_CONSTRAINTS, [schema_name])
+        renamed = 0
+        for table, name, columns in cursor.fetchall():
+            target = wanted.get((table, tuple(columns)))
+            if target and target != name:
+                quote = connection.ops.quote_name
+                table_name = f"{quote(schema_name)}.{quote(table)}"
+                cursor.execute(f"ALTER TABLE {table_name} RENAME CONSTRAINT {quote(name)} TO {quote(target)}")
+                renamed += 1
+    return renamed

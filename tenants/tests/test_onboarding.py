@@ -89,6 +89,18 @@ def test_a_new_schema_is_cloned_from_the_template_and_fully_migrated(db):
     assert applied == template_applied > 10
 
 
+def test_a_cloned_schema_keeps_the_names_of_its_constraints(db):
+    """The clone names unique constraints anew; a later migration that drops one by its name (as
+    catalog 0004 does) would then fail in every commune onboarded by cloning."""
+    onboard()
+
+    names = "SELECT con.conname FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{names} WHERE n.nspname = 'tenant_template' EXCEPT {names} WHERE n.nspname = 'leloroux'")
+        lost = [row[0] for row in cursor.fetchall()]
+    assert lost == []
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
