@@ -114,7 +114,7 @@ class DayDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_null=True)
     message = serializers.CharField()
     late = serializers.BooleanField()
-    late_policy = serializers.CharField(allow_null=True)
+    late_price = serializers.CharField(allow_null=True)
     late_amount = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
 
 

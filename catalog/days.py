@@ -15,7 +15,7 @@ class Decision:
     reason: str | None
     message: str
     late: bool
-    late_policy: str | None
+    late_price: str | None
     late_amount: object
 
 
@@ -42,14 +42,14 @@ class ServiceDay:
 
 
 def _decision(decision: engine.ChangeDecision) -> Decision:
-    surcharge = decision.surcharge
+    charge = decision.charge
     return Decision(
         allowed=decision.allowed,
         reason=decision.reason,
         message=decision.message,
         late=decision.late,
-        late_policy=surcharge.policy if surcharge else None,
-        late_amount=surcharge.amount if surcharge else None,
+        late_price=charge.price if charge else None,
+        late_amount=charge.amount if charge else None,
     )
 
 

@@ -20,7 +20,6 @@ from catalog.models import (
     CutoffRule,
     SchoolYear,
     Service,
-    Tariff,
 )
 
 
@@ -35,6 +34,9 @@ class Reason(StrEnum):
     LATE = "late"
     FULL = "full"
     NO_TARIFF = "no_tariff"
+    UNIT_REQUIRES = "unit_requires"
+    UNITS_EXCLUDE = "units_exclude"
+    NOT_COVERED = "not_covered"
 
 
 REASON_MESSAGES = {
@@ -46,6 +48,9 @@ REASON_MESSAGES = {
     Reason.LATE: _("Le délai de prévenance est dépassé : contactez la structure."),
     Reason.FULL: _("Il n'y a plus de place ce jour-là."),
     Reason.NO_TARIFF: _("Aucun tarif n'est défini pour ce jour."),
+    Reason.UNIT_REQUIRES: _("Cette unité ne se réserve qu'avec une autre unité du même jour."),
+    Reason.UNITS_EXCLUDE: _("Ces unités ne se réservent pas ensemble le même jour."),
+    Reason.NOT_COVERED: _("Aucune formule facturée ne correspond à ces unités : ajoutez ou retirez-en une."),
 }
 
 
@@ -56,6 +61,8 @@ class CatalogSnapshot:
     school_years: list[SchoolYear]
     exceptions: list[CalendarException]
     capacity_overrides: dict[tuple[int, date], int]
+    # The `holidays` subdivision of the commune (Alsace-Moselle has two more public holidays).
+    subdivision: str | None = None
     closures: frozenset[date] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -71,17 +78,22 @@ class CatalogSnapshot:
 
 
 @dataclass(frozen=True)
-class Surcharge:
-    policy: CutoffRule.LatePolicy
+class LateCharge:
+    """What a change past its cutoff costs, wherever it is made (online if the rule accepts, or at the counter)."""
+
+    price: CutoffRule.LatePrice
     amount: Decimal
 
 
 @dataclass(frozen=True)
 class ChangeDecision:
+    """Whether a change is allowed online; a late one carries its charge even when refused online, so that
+    staff who accept it at the counter apply the rule's price."""
+
     allowed: bool
     reason: Reason | None = None
     late: bool = False
-    surcharge: Surcharge | None = None
+    charge: LateCharge | None = None
 
     @property
     def message(self) -> str:
@@ -92,7 +104,7 @@ def is_open(snapshot: CatalogSnapshot, service: Service, day: date) -> bool:
     applying = [e for e in snapshot.exceptions if e.start <= day <= e.end and e.service_id in (None, service.pk)]
     if any(e.kind == CalendarException.Kind.OPENING for e in applying):
         return True
-    if applying or day.weekday() not in service.weekdays or calendar.is_public_holiday(day):
+    if applying or day.weekday() not in service.weekdays or calendar.is_public_holiday(day, snapshot.subdivision):
         return False
     year = snapshot.school_year(day)
     if year is None:
@@ -113,30 +125,45 @@ def age_group(service: Service, age_months: int) -> AgeGroupCapacity | None:
     return next((group for group in service.age_groups.all() if group.covers(age_months)), None)
 
 
-def cutoff_rule(service: Service, direction: CutoffRule.Direction) -> CutoffRule | None:
-    return next((r for r in service.cutoff_rules.all() if r.direction == direction), None)
+def cutoff_rule(service: Service, direction: CutoffRule.Direction, unit_id: int | None = None) -> CutoffRule | None:
+    """The unit's own rule in that direction, else the service's rule for every unit."""
+    rules = [r for r in service.cutoff_rules.all() if r.direction == direction]
+    own = next((r for r in rules if unit_id is not None and r.applies_to_id == unit_id), None)
+    return own or next((r for r in rules if r.applies_to_id is None), None)
 
 
 def deadline(snapshot: CatalogSnapshot, rule: CutoffRule, day: date) -> datetime:
-    """The moment from which a change for `day` is late (exclusive), in Europe/Paris."""
-    unit = CutoffRule.Unit
+    """The moment from which a change for `day` is late (exclusive), in Europe/Paris.
+
+    Days count back to a last day, open until its end or until `time_of_day` ("J-2 avant 12h"; 0 days
+    before 9:30 is "le jour même avant 9h30"); a month's days close at the end of day N of the month
+    before ("le 20 du mois précédent"); a week's close when weekday X of the week before begins
+    ("avant le jeudi de la semaine précédente"), or at its `time_of_day`.
+    """
+    unit, at = CutoffRule.Unit, rule.time_of_day
     if rule.unit == unit.HOURS:
         return calendar.hours_before(day, rule.amount)
     if rule.unit == unit.WORKING_HOURS:
-        return calendar.working_hours_before(day, rule.amount, snapshot.closures)
-    if rule.unit == unit.WORKING_DAYS:
-        last_day = calendar.working_days_before(day, rule.amount, snapshot.closures)
+        return calendar.working_hours_before(day, rule.amount, snapshot.closures, snapshot.subdivision)
+    if rule.unit == unit.WEEKDAY:
+        weekday = day - timedelta(days=day.weekday() + 7 - rule.amount)
+        return calendar.local_datetime(weekday, at) if at else calendar.local_datetime(weekday)
+    if rule.unit == unit.MONTH_DAY:
+        first = day.replace(day=1)
+        last_day = (first - timedelta(days=1)).replace(day=rule.amount)
+    elif rule.unit == unit.WORKING_DAYS:
+        last_day = calendar.working_days_before(day, rule.amount, snapshot.closures, snapshot.subdivision)
     else:
         last_day = day - timedelta(days=rule.amount)
-    if rule.time_of_day is not None:
-        return calendar.local_datetime(last_day, rule.time_of_day)
+    if at is not None:
+        return calendar.local_datetime(last_day, at)
     return calendar.local_datetime(last_day + timedelta(days=1))  # until the end of that day
 
 
 def service_deadline(
-    snapshot: CatalogSnapshot, service: Service, day: date, direction: CutoffRule.Direction
+    snapshot: CatalogSnapshot, service: Service, day: date, direction: CutoffRule.Direction, unit_id: int | None = None
 ) -> datetime | None:
-    rule = cutoff_rule(service, direction)
+    rule = cutoff_rule(service, direction, unit_id)
     return deadline(snapshot, rule, day) if rule else None
 
 
@@ -159,49 +186,29 @@ def change_decision(
     now: datetime,
     direction: CutoffRule.Direction,
     places_left: int | None = None,
+    unit_id: int | None = None,
 ) -> ChangeDecision:
-    """Whether booking (or cancelling) `day` at `now` is allowed, late with a surcharge, or refused."""
+    """Whether booking (or cancelling) a unit of `day` online at `now` is allowed, late, or refused.
+
+    The rule is read before the day's start: "le jour même avant 9h30" allows the morning itself. A day
+    is past once it is over, or once it has begun when no rule says until when.
+    """
     if not service.bookable_online:
         return ChangeDecision(False, Reason.NOT_BOOKABLE_ONLINE)
     if not is_open(snapshot, service, day):
         return ChangeDecision(False, Reason.CLOSED)
-    if now >= calendar.local_datetime(day):
+    rule = cutoff_rule(service, direction, unit_id)
+    begun = now >= calendar.local_datetime(day)
+    if now >= calendar.local_datetime(day + timedelta(days=1)) or (begun and rule is None):
         return ChangeDecision(False, Reason.PAST)
     if direction == CutoffRule.Direction.BOOKING:
         if reason := booking_window_decision(service, day, now):
             return ChangeDecision(False, reason)
         if places_left is not None and places_left <= 0:
             return ChangeDecision(False, Reason.FULL)
-    rule = cutoff_rule(service, direction)
     if rule is None or now < deadline(snapshot, rule, day):
         return ChangeDecision(True)
-    if rule.late_policy == CutoffRule.LatePolicy.REFUSE:
-        return ChangeDecision(False, Reason.LATE, late=True)
-    return ChangeDecision(True, late=True, surcharge=Surcharge(rule.late_policy, rule.late_amount))
-
-
-def unit_price(service: Service, day: date, qf: int | None, resident: bool) -> Decimal | None:
-    """The household's unit price that day, before any late surcharge; None without a tariff."""
-    residence = Tariff.Residence.RESIDENT if resident else Tariff.Residence.NON_RESIDENT
-    valid = [t for t in service.tariffs.all() if t.valid_from <= day and (t.valid_to is None or day <= t.valid_to)]
-    tariff = next((t for t in valid if t.residence == residence), None) or next(
-        (t for t in valid if t.residence == Tariff.Residence.ANY), None
-    )
-    if tariff is None:
-        return None
-    brackets = sorted(tariff.brackets.all(), key=lambda b: b.qf_min)
-    if not brackets:
-        return tariff.unknown_qf_price
-    if qf is None:
-        return tariff.unknown_qf_price if tariff.unknown_qf_price is not None else brackets[-1].price
-    matching = [b for b in brackets if b.qf_min <= qf and (b.qf_max is None or qf <= b.qf_max)]
-    return matching[0].price if matching else brackets[-1].price
-
-
-def late_price(unit: Decimal, surcharge: Surcharge) -> Decimal:
-    """What a late change costs: seed 001's 4 € fixed price, or the day rate + 3 €, or the normal price."""
-    if surcharge.policy == CutoffRule.LatePolicy.FIXED_PRICE:
-        return surcharge.amount
-    if surcharge.policy == CutoffRule.LatePolicy.PRICE_PLUS:
-        return unit + surcharge.amount
-    return unit
+    charge = LateCharge(rule.late_price, rule.late_amount)
+    if rule.online_after == CutoffRule.OnlineAfter.REFUSE:
+        return ChangeDecision(False, Reason.LATE, late=True, charge=charge)
+    return ChangeDecision(True, late=True, charge=charge)

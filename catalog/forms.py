@@ -37,6 +37,12 @@ class CatalogForm(forms.ModelForm):
     def __init__(self, *args, actor: User, **kwargs):
         self.actor = actor
         super().__init__(*args, **kwargs)
+        service_id = getattr(self.instance, "service_id", None)
+        for field in self.fields.values():
+            # Units and combinations offered are the service's own.
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model in (models.ServiceUnit, models.UnitCombination):
+                field.queryset = queryset.filter(service_id=service_id).exclude(pk=self.instance.pk or 0)
 
     def _get_validation_exclusions(self):
         # The service is set by the view: keep "one per service" constraints checked.
@@ -84,6 +90,7 @@ class ServiceForm(CatalogForm):
         model = models.Service
         fields = [
             "name",
+            "code",
             "kind",
             "site",
             "unit",
@@ -92,6 +99,8 @@ class ServiceForm(CatalogForm):
             "capacity",
             "waiting_list",
             "bookable_online",
+            "booking_mode",
+            "pending_at_cutoff",
             "enrolment_requires_validation",
             "billing_mode",
             "min_age_months",
@@ -112,6 +121,28 @@ class ServiceForm(CatalogForm):
 
     def related_sets(self) -> dict[str, list]:
         return {"managers": list(self.cleaned_data["managers"])} if "managers" in self.fields else {}
+
+
+class ServiceUnitForm(CatalogForm):
+    class Meta:
+        model = models.ServiceUnit
+        fields = ["name", "code", "duration_hours", "capacity", "requires", "excludes", "position"]
+        formfield_callback = html5_formfield
+        widgets = {"requires": forms.CheckboxSelectMultiple, "excludes": forms.CheckboxSelectMultiple}
+
+    def related_sets(self) -> dict[str, list]:
+        return {name: list(self.cleaned_data[name]) for name in ("requires", "excludes")}
+
+
+class UnitCombinationForm(CatalogForm):
+    class Meta:
+        model = models.UnitCombination
+        fields = ["name", "code", "units", "priority"]
+        formfield_callback = html5_formfield
+        widgets = {"units": forms.CheckboxSelectMultiple}
+
+    def related_sets(self) -> dict[str, list]:
+        return {"units": list(self.cleaned_data["units"])}
 
 
 class CommuneClosureForm(CatalogForm):
@@ -152,14 +183,23 @@ class AgeGroupCapacityForm(CatalogForm):
 class CutoffRuleForm(CatalogForm):
     class Meta:
         model = models.CutoffRule
-        fields = ["direction", "amount", "unit", "time_of_day", "late_policy", "late_amount"]
+        fields = [
+            "applies_to",
+            "direction",
+            "amount",
+            "unit",
+            "time_of_day",
+            "online_after",
+            "late_price",
+            "late_amount",
+        ]
         formfield_callback = html5_formfield
 
 
 class TariffForm(CatalogForm):
     class Meta:
         model = models.Tariff
-        fields = ["valid_from", "valid_to", "residence", "unknown_qf_price"]
+        fields = ["unit", "combination", "valid_from", "valid_to", "residence", "unknown_qf_price"]
         formfield_callback = html5_formfield
 
 

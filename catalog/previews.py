@@ -19,6 +19,8 @@ def deadline_sentence(snapshot: CatalogSnapshot, rule: CutoffRule, day: date) ->
     """e.g. "…la réservation pour le mercredi 14 octobre 2026 ferme le mercredi 7 octobre 2026 à 23:59." """
     closes = last_moment(engine.deadline(snapshot, rule, day))
     change = _("la réservation") if rule.direction == CutoffRule.Direction.BOOKING else _("l'annulation")
+    if rule.applies_to_id:
+        change = _("%(change)s (%(unit)s)") % {"change": change, "unit": rule.applies_to}
     sentence = _("Avec ces règles, %(change)s pour le %(day)s ferme le %(deadline)s à %(time)s.") % {
         "change": change,
         "day": long_date(day),
@@ -35,15 +37,21 @@ def last_moment(deadline: datetime) -> datetime:
 
 
 def late_sentence(rule: CutoffRule) -> str:
+    """What happens after the cutoff, online and wherever the late change is accepted (seed 001)."""
+    online = {
+        CutoffRule.OnlineAfter.REFUSE: _("Ensuite, elle est impossible en ligne : la famille contacte la structure."),
+        CutoffRule.OnlineAfter.ACCEPT: _("Ensuite, elle reste possible en ligne."),
+    }[rule.online_after]
     amount = formats.number_format(rule.late_amount, 2)
-    return {
-        CutoffRule.LatePolicy.REFUSE: _("Ensuite, elle est refusée en ligne."),
-        CutoffRule.LatePolicy.FIXED_PRICE: _("Ensuite, elle est acceptée au prix de %(amount)s €.")
-        % {"amount": amount},
-        CutoffRule.LatePolicy.PRICE_PLUS: _("Ensuite, elle est acceptée au tarif majoré de %(amount)s €.")
-        % {"amount": amount},
-        CutoffRule.LatePolicy.BILLED: _("Ensuite, elle reste possible mais le jour est facturé."),
-    }[rule.late_policy]
+    booking = rule.direction == CutoffRule.Direction.BOOKING
+    price = {
+        CutoffRule.LatePrice.NORMAL: _("Acceptée en retard, elle est facturée au tarif normal.")
+        if booking
+        else _("Acceptée en retard, le jour reste facturé."),
+        CutoffRule.LatePrice.FIXED: _("Acceptée en retard, elle coûte %(amount)s €.") % {"amount": amount},
+        CutoffRule.LatePrice.PLUS: _("Acceptée en retard, elle coûte le tarif plus %(amount)s €.") % {"amount": amount},
+    }[rule.late_price]
+    return f"{online} {price}"
 
 
 def long_date(day: date | datetime) -> str:
@@ -79,7 +87,7 @@ def closed_day_note(snapshot: CatalogSnapshot, service: Service, day: date) -> s
         closes_service = exc.kind == CalendarException.Kind.CLOSURE and exc.service_id in (None, service.pk)
         if closes_service and exc.start <= day <= exc.end:
             return exc.label
-    if holiday := calendar.public_holidays(day.year).get(day):
+    if holiday := calendar.public_holiday_name(day, snapshot.subdivision):
         return _("Jour férié : %(name)s") % {"name": holiday}
     year = snapshot.school_year(day)
     if year is None:

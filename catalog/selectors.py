@@ -7,18 +7,31 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from catalog import calendar
 from catalog.engine import CatalogSnapshot
-from catalog.models import CalendarException, CapacityOverride, SchoolYear, Service, Tariff
+from catalog.models import (
+    CalendarException,
+    CapacityOverride,
+    SchoolYear,
+    Service,
+    ServiceUnit,
+    Tariff,
+    UnitCombination,
+)
+from core.communes import current_commune
 from core.roles import Capability, can
 
 CUTOFF_REACH = timedelta(days=62)
 
 
 def services_with_rules() -> QuerySet[Service]:
+    """Services with everything the engine and the pricing read (a fixed number of queries)."""
     return Service.objects.select_related("site").prefetch_related(
         "cutoff_rules",
         "booking_windows",
         "age_groups",
+        Prefetch("units", queryset=ServiceUnit.objects.prefetch_related("requires", "excludes")),
+        Prefetch("combinations", queryset=UnitCombination.objects.prefetch_related("units")),
         Prefetch("tariffs", queryset=Tariff.objects.prefetch_related("brackets")),
     )
 
@@ -32,10 +45,12 @@ def catalog_snapshot(*, services: list[Service], start: date, end: date) -> Cata
         Q(service__isnull=True) | Q(service_id__in=service_ids)
     )
     overrides = CapacityOverride.objects.filter(service_id__in=service_ids, date__range=(start, end))
+    commune = current_commune()
     return CatalogSnapshot(
         school_years=list(SchoolYear.objects.filter(overlapping)),
         exceptions=list(exceptions),
         capacity_overrides={(o.service_id, o.date): o.capacity for o in overrides},
+        subdivision=calendar.subdivision_of(commune.insee_code) if commune else None,
     )
 
 

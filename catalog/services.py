@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record, audit_record_event
-from catalog.models import Service, Tariff, TariffBracket, brackets_check
+from catalog.models import Service, ServiceUnit, Tariff, TariffBracket, brackets_check
+from catalog.models.units import default_unit
 from catalog.transfer import catalog_import
 
 
@@ -35,6 +36,8 @@ def catalog_entry_save(
             ) from exc
         for name, values in (related or {}).items():
             getattr(entry, name).set(values)
+        if created and isinstance(entry, Service):  # a new service sells one unit until it is given more
+            ServiceUnit.objects.create(service=entry, **default_unit(entry.unit))
         audit_record(
             actor=actor,
             action="catalog.create" if created else "catalog.update",

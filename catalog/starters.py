@@ -27,13 +27,26 @@ def service(name: str, kind: str, site: str, unit: str, weekdays: list[int], per
     }
 
 
-def cutoff(direction: str, amount: int, unit: str, late_policy: str, late_amount: str = "0.00", at: str | None = None):
+def cutoff(
+    direction: str,
+    amount: int,
+    unit: str,
+    online_after: str = "refuse",
+    late_price: str = "normal",
+    late_amount: str = "0.00",
+    at: str | None = None,
+    applies_to: str | None = None,
+) -> dict:
+    """A cutoff rule: until `amount` `unit` before the day (at `at`); after it, online changes are refused
+    or accepted, and a late change costs the normal price, a fixed one, or the price plus an amount."""
     return {
         "direction": direction,
+        "applies_to": applies_to,
         "amount": amount,
         "unit": unit,
         "time_of_day": at,
-        "late_policy": late_policy,
+        "online_after": online_after,
+        "late_price": late_price,
         "late_amount": late_amount,
     }
 
@@ -71,7 +84,7 @@ def standard(today: date | None = None) -> dict:
     year = current_school_year(today)
     two_working_days = [
         cutoff("booking", 2, "working_days", "refuse"),
-        cutoff("cancellation", 2, "working_days", "billed"),
+        cutoff("cancellation", 2, "working_days", "accept"),
     ]
     return document(
         sites=[
@@ -121,7 +134,7 @@ def standard(today: date | None = None) -> dict:
                 waiting_list=True,
                 cutoff_rules=[
                     cutoff("booking", 5, "working_days", "refuse"),
-                    cutoff("cancellation", 5, "working_days", "billed"),
+                    cutoff("cancellation", 5, "working_days", "accept"),
                 ],
                 tariffs=[tariff(year, qf("8.00", "12.00", "16.00"))],
             ),
@@ -136,7 +149,7 @@ def standard(today: date | None = None) -> dict:
                 waiting_list=True,
                 cutoff_rules=[
                     cutoff("booking", 5, "working_days", "refuse"),
-                    cutoff("cancellation", 5, "working_days", "billed"),
+                    cutoff("cancellation", 5, "working_days", "accept"),
                 ],
                 tariffs=[tariff(year, qf("8.00", "12.00", "16.00"))],
             ),

@@ -24,15 +24,19 @@ from catalog.models import (
     CutoffRule,
     SchoolYear,
     Service,
+    ServiceUnit,
     Site,
     Tariff,
     TariffBracket,
+    UnitCombination,
     brackets_check,
 )
+from catalog.models.units import default_unit
 
 FORMAT = "portail-famille-catalogue"
 VERSION = 1
-# Child rows of a service, by document key: (model, fields, sort key).
+# Child rows of a service, by document key: (model, sort key). Units and combinations come first: rules
+# and tariffs name them by code.
 SERVICE_CHILDREN: dict[str, tuple[type[models.Model], str]] = {
     "cutoff_rules": (CutoffRule, "direction"),
     "booking_windows": (BookingWindow, "first_day"),
@@ -40,11 +44,17 @@ SERVICE_CHILDREN: dict[str, tuple[type[models.Model], str]] = {
     "age_groups": (AgeGroupCapacity, "min_age_months"),
     "tariffs": (Tariff, "valid_from"),  # then residence, see _sort_key
 }
-LINKS = {"id", "site", "service", "tariff"}
+# Links to a unit or a combination, written as its code.
+UNIT_LINKS = {CutoffRule: ("applies_to",), Tariff: ("unit", "combination")}
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in LINKS]
+    """The columns a document carries: values, not links (a link is written by name or code)."""
+    return [f for f in model._meta.concrete_fields if not f.is_relation and f.name != "id"]
+
+
+def _codes(row: models.Model) -> dict[str, str | None]:
+    return {name: getattr(getattr(row, name), "code", None) for name in UNIT_LINKS.get(type(row), ())}
 
 
 def _dump(obj: models.Model) -> dict[str, Any]:
@@ -61,7 +71,16 @@ def _dump(obj: models.Model) -> dict[str, Any]:
 
 def catalog_export() -> dict[str, Any]:
     services = Service.objects.select_related("site").prefetch_related(
-        "cutoff_rules", "booking_windows", "capacity_overrides", "age_groups", "tariffs__brackets"
+        "units__requires",
+        "units__excludes",
+        "combinations__units",
+        "cutoff_rules__applies_to",
+        "booking_windows",
+        "capacity_overrides",
+        "age_groups",
+        "tariffs__brackets",
+        "tariffs__unit",
+        "tariffs__combination",
     )
     exceptions = CalendarException.objects.select_related("service")
     return {
@@ -79,9 +98,21 @@ def catalog_export() -> dict[str, Any]:
 
 def _dump_service(service: Service) -> dict[str, Any]:
     data = {**_dump(service), "site": service.site.name}
+    data["units"] = [
+        {
+            **_dump(unit),
+            "requires": sorted(u.code for u in unit.requires.all()),
+            "excludes": sorted(u.code for u in unit.excludes.all()),
+        }
+        for unit in sorted(service.units.all(), key=lambda u: (u.position, u.code))
+    ]
+    data["combinations"] = [
+        {**_dump(combination), "units": sorted(u.code for u in combination.units.all())}
+        for combination in sorted(service.combinations.all(), key=lambda c: c.code)
+    ]
     for key, (_model, order) in SERVICE_CHILDREN.items():
         rows = sorted(getattr(service, key).all(), key=lambda r: _sort_key(r, order))
-        data[key] = [_dump(r) for r in rows]
+        data[key] = [{**_dump(r), **_codes(r)} for r in rows]
         if key == "tariffs":
             for tariff_data, tariff in zip(data[key], rows, strict=True):
                 tariff_data["brackets"] = [_dump(b) for b in sorted(tariff.brackets.all(), key=lambda b: b.qf_min)]
@@ -89,8 +120,8 @@ def _dump_service(service: Service) -> dict[str, Any]:
 
 
 def _sort_key(row: models.Model, order: str) -> tuple:
-    # Two tariffs may start the same day (residents and non-residents): the order must not depend on ids.
-    return (getattr(row, order), getattr(row, "residence", ""))
+    # Two tariffs may start the same day (residents and non-residents, two units): not in the order of ids.
+    return (getattr(row, order), getattr(row, "residence", ""), *(code or "" for code in _codes(row).values()))
 
 
 class CatalogImportError(Exception):
@@ -159,10 +190,47 @@ def catalog_import(document: Any) -> dict[str, int]:
     return builder.counts
 
 
+def _import_units(builder: "_Builder", service: Service, data: dict, place: str) -> dict[str, models.Model]:
+    """The service's units and combinations, by code; a document without units (a one-unit service of
+    version 1) gets the unit its service's measure names, as the migration gave existing services."""
+    rows = _list(data, "units") or [default_unit(service.unit)]
+    units = {}
+    for j, row in enumerate(rows):
+        if unit := builder.create(ServiceUnit, row, f"{place}.units[{j}]", service=service):
+            units[unit.code] = unit
+    for j, row in enumerate(rows):
+        for relation in ("requires", "excludes"):
+            if isinstance(row, dict) and (unit := units.get(row.get("code"))) is not None:
+                getattr(unit, relation).set(builder.by_code(units, row, relation, f"{place}.units[{j}]"))
+    combinations = {}
+    for j, row in enumerate(_list(data, "combinations")):
+        if combination := builder.create(UnitCombination, row, f"{place}.combinations[{j}]", service=service):
+            combination.units.set(builder.by_code(units, row, "units", f"{place}.combinations[{j}]"))
+            combinations[combination.code] = combination
+    return {"units": units, "combinations": combinations}
+
+
+def _unit_links(builder: "_Builder", model, row: dict, known: dict, place: str) -> dict[str, models.Model | None]:
+    links = {}
+    for name in UNIT_LINKS.get(model, ()):
+        code = row.get(name)
+        pool = known["combinations"] if name == "combination" else known["units"]
+        links[name] = pool.get(code) if code else None
+        if code and links[name] is None:
+            builder.errors.append(
+                _("%(place)s.%(field)s : code inconnu « %(code)s ».") % {"place": place, "field": name, "code": code}
+            )
+    if model is Tariff and not row.get("unit") and not row.get("combination") and len(known["units"]) == 1:
+        links["unit"] = next(iter(known["units"].values()))  # a version 1 document's one-unit service
+    return links
+
+
 def _import_children(builder: "_Builder", service: Service, data: dict, place: str) -> None:
+    known = _import_units(builder, service, data, place)
     for key, (model, _order) in SERVICE_CHILDREN.items():
         for j, row in enumerate(_list(data, key)):
-            child = builder.create(model, row, f"{place}.{key}[{j}]", service=service)
+            links = _unit_links(builder, model, row, known, f"{place}.{key}[{j}]") if isinstance(row, dict) else {}
+            child = builder.create(model, row, f"{place}.{key}[{j}]", service=service, **links)
             if model is Tariff and child is not None:
                 brackets = [
                     builder.create(TariffBracket, bracket, f"{place}.{key}[{j}].brackets[{k}]", tariff=child)
@@ -185,6 +253,16 @@ class _Builder:
     def __init__(self) -> None:
         self.errors: list[str] = []
         self.counts: dict[str, int] = {}
+
+    def by_code(self, units: dict[str, ServiceUnit], row: dict, key: str, place: str) -> list[ServiceUnit]:
+        codes = _list(row, key)
+        for code in codes:
+            if code not in units:
+                self.errors.append(
+                    _("%(place)s.%(field)s : unité inconnue « %(code)s ».")
+                    % {"place": place, "field": key, "code": code}
+                )
+        return [units[code] for code in codes if code in units]
 
     def create(self, model: type[models.Model], data: Any, place: str, **links: models.Model) -> models.Model | None:
         if not isinstance(data, dict):

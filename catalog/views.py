@@ -66,6 +66,8 @@ SECTIONS = {
         Section("sites", gettext_lazy("Sites"), catalog_forms.SiteForm, per_service=False),
         Section("annees", gettext_lazy("Années scolaires"), catalog_forms.SchoolYearForm, per_service=False),
         Section("fermetures", gettext_lazy("Fermetures de la commune"), catalog_forms.CommuneClosureForm, False),
+        Section("unites", gettext_lazy("Unités"), catalog_forms.ServiceUnitForm, per_service=True),
+        Section("combinaisons", gettext_lazy("Combinaisons facturées"), catalog_forms.UnitCombinationForm, True),
         Section("delais", gettext_lazy("Délais de prévenance"), catalog_forms.CutoffRuleForm, per_service=True),
         Section("periodes", gettext_lazy("Périodes de réservation"), catalog_forms.BookingWindowForm, True),
         Section("capacites", gettext_lazy("Capacités exceptionnelles"), catalog_forms.CapacityOverrideForm, True),

@@ -5,8 +5,8 @@ from catalog.starters import WEEKDAYS_4, WEEKDAYS_5, current_school_year, cutoff
 
 def _care_delays(late_price: str) -> list[dict]:
     return [
-        cutoff("booking", 48, "working_hours", "fixed_price", late_price),
-        cutoff("cancellation", 48, "working_hours", "billed"),
+        cutoff("booking", 48, "working_hours", "refuse", "fixed", late_price),
+        cutoff("cancellation", 48, "working_hours", "refuse"),
     ]
 
 
@@ -15,12 +15,13 @@ def _site(name: str, operator: str = "") -> dict:
 
 
 def le_pallet() -> dict:
-    """Seed 000's services with seed 001's delays: 48 working hours for care (4 € / 10 € late),
-    5 working days for Wednesdays and holidays (day rate + 3 € late), late cancellations billed."""
+    """Seed 000's services with seed 001's delays, read as written: after 48 working hours for care and
+    5 working days for Wednesdays and holidays, families cannot change online and call the ALSH; a late
+    addition staff accept costs 4 € / 10 € / the day rate + 3 €, and a late cancellation stays billed."""
     year = current_school_year()
     leisure = [
-        cutoff("booking", 5, "working_days", "price_plus", "3.00"),
-        cutoff("cancellation", 5, "working_days", "billed"),
+        cutoff("booking", 5, "working_days", "refuse", "plus", "3.00"),
+        cutoff("cancellation", 5, "working_days", "refuse"),
     ]
     return document(
         sites=[_site("Groupe scolaire"), _site("Accueil de loisirs"), _site("Multi-accueil")],
@@ -35,7 +36,7 @@ def le_pallet() -> dict:
                 "school_terms",
                 cutoff_rules=[
                     cutoff("booking", 48, "working_hours", "refuse"),
-                    cutoff("cancellation", 48, "working_hours", "billed"),
+                    cutoff("cancellation", 48, "working_hours", "refuse"),
                 ],
                 tariffs=[tariff(year, qf("2.60", "3.45", "4.10"))],
             ),

@@ -7,7 +7,8 @@ import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
-from catalog.models import CutoffRule, SchoolYear, Service, Site, Tariff, TariffBracket
+from catalog.models import CutoffRule, SchoolYear, Service, ServiceUnit, Site, Tariff, TariffBracket
+from catalog.models.units import default_unit
 from core.roles import Role
 from families.models import (
     Child,
@@ -73,11 +74,24 @@ class ServiceFactory(factory.django.DjangoModelFactory):
         model = Service
 
     name = factory.Sequence(lambda n: f"Prestation {n}")
+    code = factory.Sequence(lambda n: f"prestation-{n}")
     kind = Service.Kind.CANTEEN
     site = factory.SubFactory(SiteFactory)
     unit = Service.Unit.MEAL
     weekdays = [0, 1, 3, 4]
     period = Service.Period.SCHOOL_TERMS
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        """One unit after the service's measure, as the back-office creates it (`units=[...]` for others)."""
+        if create:
+            for data in extracted or [default_unit(self.unit)]:
+                ServiceUnit.objects.create(service=self, **data)
+
+
+def unit_of(service: Service, code: str | None = None) -> ServiceUnit:
+    units = service.units.all()
+    return units.get(code=code) if code else units.get()
 
 
 class CutoffRuleFactory(factory.django.DjangoModelFactory):
@@ -87,7 +101,8 @@ class CutoffRuleFactory(factory.django.DjangoModelFactory):
     direction = CutoffRule.Direction.BOOKING
     amount = 2
     unit = CutoffRule.Unit.WORKING_DAYS
-    late_policy = CutoffRule.LatePolicy.REFUSE
+    online_after = CutoffRule.OnlineAfter.REFUSE
+    late_price = CutoffRule.LatePrice.NORMAL
 
 
 class TariffFactory(factory.django.DjangoModelFactory):
@@ -96,6 +111,9 @@ class TariffFactory(factory.django.DjangoModelFactory):
 
     valid_from = date(2026, 9, 1)
     valid_to = date(2027, 8, 31)
+    # The service's one unit, unless a unit or a combination is given.
+    unit = factory.LazyAttribute(lambda t: None if t.combination else unit_of(t.service))
+    combination = None
 
 
 def bracket(tariff: Tariff, qf_min: int, qf_max: int | None, price: str) -> TariffBracket:

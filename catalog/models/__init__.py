@@ -4,6 +4,7 @@ from catalog.models.calendar import AgeGroupCapacity, BookingWindow, CalendarExc
 from catalog.models.rules import CutoffRule
 from catalog.models.structure import SchoolYear, Service, Site, validate_weekdays
 from catalog.models.tariffs import Tariff, TariffBracket, brackets_check
+from catalog.models.units import ServiceUnit, UnitCombination
 
 __all__ = [
     "AgeGroupCapacity",
@@ -13,9 +14,11 @@ __all__ = [
     "CutoffRule",
     "SchoolYear",
     "Service",
+    "ServiceUnit",
     "Site",
     "Tariff",
     "TariffBracket",
+    "UnitCombination",
     "brackets_check",
     "validate_weekdays",
 ]

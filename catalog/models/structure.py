@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,12 +110,37 @@ class Service(models.Model):
         CM1 = "CM1", "CM1"
         CM2 = "CM2", "CM2"
 
+    class BookingMode(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmée à la réservation")
+        REQUEST = "request", _("Demande validée par la structure")
+
+    class PendingAtCutoff(models.TextChoices):
+        REFUSE = "refuse", _("Refusée automatiquement")
+        VALIDATE = "validate", _("Validée automatiquement")
+
     name = models.CharField(_("nom"), max_length=150, unique=True)
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        unique=True,
+        blank=True,
+        help_text=_("identifiant stable (lettres, chiffres, tirets) : l'import d'un catalogue s'y retrouve"),
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="services")
     unit = models.CharField(_("unité"), max_length=10, choices=Unit.choices)
     enrolment_requires_validation = models.BooleanField(_("inscription validée par le service"), default=True)
     bookable_online = models.BooleanField(_("réservable en ligne"), default=True)
+    booking_mode = models.CharField(
+        _("réservation"), max_length=10, choices=BookingMode.choices, default=BookingMode.CONFIRMED
+    )
+    # Seed 001's legend: demande en cours / validée / refusée. A pending request holds its place.
+    pending_at_cutoff = models.CharField(
+        _("demande encore en attente au délai"),
+        max_length=10,
+        choices=PendingAtCutoff.choices,
+        default=PendingAtCutoff.REFUSE,
+    )
     billing_mode = models.CharField(
         _("mode de facturation"), max_length=10, choices=BillingMode.choices, default=BillingMode.POSTPAID
     )
@@ -172,3 +198,4 @@ class Service(models.Model):
         if errors:
             raise ValidationError(errors)
         self.weekdays = sorted(set(self.weekdays))
+        self.code = self.code or slugify(self.name)[:60]

@@ -22,6 +22,23 @@ class Tariff(models.Model):
         NON_RESIDENT = "non_resident", _("Hors commune")
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="tariffs")
+    # What it prices: one unit alone, or a combination of units (exactly one of the two).
+    unit = models.ForeignKey(
+        "catalog.ServiceUnit",
+        verbose_name=_("unité"),
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="tariffs",
+    )
+    combination = models.ForeignKey(
+        "catalog.UnitCombination",
+        verbose_name=_("combinaison"),
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="tariffs",
+    )
     valid_from = models.DateField(_("valable du"))
     valid_to = models.DateField(_("au"), null=True, blank=True)
     residence = models.CharField(_("résidence"), max_length=12, choices=Residence.choices, default=Residence.ANY)
@@ -37,17 +54,42 @@ class Tariff(models.Model):
     class Meta:
         verbose_name = _("tarif")
         ordering = ["service", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, combination__isnull=True)
+                | Q(unit__isnull=True, combination__isnull=False),
+                name="tariff_prices_a_unit_or_a_combination",
+                violation_error_message=_("Un tarif porte sur une unité ou sur une combinaison."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.service} ({self.valid_from:%d/%m/%Y})"
 
+    @property
+    def priced(self):
+        """The unit or the combination this tariff prices."""
+        return self.unit or self.combination
+
     def clean(self) -> None:
+        if not self.unit_id and not self.combination_id and self.service_id:
+            units = list(self.service.units.all()[:2])
+            if len(units) == 1:  # a one-unit service: its tariffs price that unit
+                self.unit = units[0]
+        priced = self.unit if self.unit_id else self.combination if self.combination_id else None
+        if priced is not None and self.service_id and priced.service_id != self.service_id:
+            raise ValidationError(_("Cette unité ou combinaison appartient à une autre prestation."))
         if self.valid_from is None:
             return
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("La fin de validité doit suivre le début.")})
         end = self.valid_to or date.max
-        others = Tariff.objects.filter(service_id=self.service_id, residence=self.residence).exclude(pk=self.pk)
+        others = Tariff.objects.filter(
+            service_id=self.service_id,
+            unit_id=self.unit_id,
+            combination_id=self.combination_id,
+            residence=self.residence,
+        ).exclude(pk=self.pk)
         overlapping = others.filter(valid_from__lte=end).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
         )

@@ -33,9 +33,7 @@ def wednesdays(clisson):
     with schema_context("clisson"):
         SchoolYearFactory()
         service = ServiceFactory(name="ALSH mercredi", weekdays=[2], capacity=24, unit=Service.Unit.DAY)
-        CutoffRuleFactory(
-            service=service, amount=5, late_policy=CutoffRule.LatePolicy.PRICE_PLUS, late_amount=Decimal(3)
-        )
+        CutoffRuleFactory(service=service, amount=5, late_price=CutoffRule.LatePrice.PLUS, late_amount=Decimal(3))
     return service
 
 
@@ -55,7 +53,7 @@ def test_days_endpoint_gives_openings_capacity_and_deadlines(wednesdays):
         "reason": None,
         "message": "",
         "late": False,
-        "late_policy": None,
+        "late_price": None,
         "late_amount": None,
     }
     assert wednesday["cancellation_deadline"] is None
@@ -158,7 +156,8 @@ def test_today_is_the_day_in_paris_and_the_clock_decides(wednesdays):
 
     [day] = response.json()
     assert day["date"] == "2027-03-17" and day["open"]
-    assert day["booking"]["reason"] == "past"
+    # The day has begun in Paris: the 5-working-day rule decides (late), not "past" from midnight.
+    assert day["booking"]["reason"] == "late" and day["booking"]["late_amount"] == "3.00"
 
 
 def test_bracket_writes_are_checked_against_their_tariff(wednesdays):

@@ -58,12 +58,15 @@ def test_administrator_creates_a_service_and_the_journal_says_so(admin_client, a
             "capacity": "120",
             "bookable_online": "on",
             "billing_mode": "postpaid",
+            "booking_mode": "confirmed",
+            "pending_at_cutoff": "refuse",
             "colour": "#aa3300",
         },
     )
 
     service = Service.objects.get(name="Restaurant scolaire")
     assert response.status_code == 302 and response.url == f"{BASE}/prestations/{service.pk}/"
+    assert service.code == "restaurant-scolaire" and [u.code for u in service.units.all()] == ["repas"]
     assert service.weekdays == [0, 1, 3, 4] and service.capacity == 120
     entry = AuditEntry.objects.get(target_type="catalog.service", target_id=str(service.pk))
     assert entry.action == "catalog.create" and entry.actor == administrator
@@ -100,7 +103,8 @@ def test_cutoff_preview_says_when_booking_closes_without_saving(admin_client, we
             "direction": "booking",
             "amount": "5",
             "unit": "working_days",
-            "late_policy": "refuse",
+            "online_after": "refuse",
+            "late_price": "normal",
             "late_amount": "0",
             "preview": "1",
             "preview_day": "2026-10-14",
@@ -123,21 +127,33 @@ def test_saved_cutoffs_show_on_the_service_page_preview(admin_client, wednesdays
         amount=2,
         unit=CutoffRule.Unit.CALENDAR_DAYS,
         time_of_day="12:00",
-        late_policy=CutoffRule.LatePolicy.BILLED,
     )
 
     page = admin_client.get(f"{BASE}/prestations/{wednesdays.pk}/", {"day": "2026-10-14"}).content.decode()
 
     assert "la réservation pour le mercredi 14 octobre 2026 ferme le mercredi 7 octobre 2026 à 23:59" in page
     assert "l&#x27;annulation pour le mercredi 14 octobre 2026 ferme le lundi 12 octobre 2026 à 12:00" in page
-    assert "le jour est facturé" in page
+    assert "impossible en ligne : la famille contacte la structure" in page
+    assert "Acceptée en retard, le jour reste facturé." in page
+
+
+RULE_FORM = {
+    "direction": "booking",
+    "amount": "2",
+    "unit": "calendar_days",
+    "online_after": "refuse",
+    "late_price": "normal",
+    "late_amount": "0",
+}
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"late_policy": "fixed_price", "late_amount": "0"}, "Indiquez le montant de la majoration."),
-        ({"late_policy": "billed"}, "« Acceptée mais facturée » ne vaut que pour une annulation."),
+        ({"late_price": "fixed", "late_amount": "0"}, "Indiquez le montant du retard."),
+        ({"late_price": "normal", "late_amount": "2"}, "Ce choix n&#x27;a pas de montant : laissez 0."),
+        ({"unit": "month_day", "amount": "31"}, "Indiquez un jour du mois de 1 à 28"),
+        ({"unit": "weekday", "amount": "7"}, "Indiquez un jour de la semaine de 0 (lundi) à 6 (dimanche)."),
         (
             {"unit": "hours", "time_of_day": "12:00"},
             "L&#x27;heure limite ne s&#x27;applique qu&#x27;à un délai en jours.",
@@ -146,7 +162,7 @@ def test_saved_cutoffs_show_on_the_service_page_preview(admin_client, wednesdays
     ],
 )
 def test_cutoff_rules_are_checked(admin_client, wednesdays, data, message):
-    form = {"direction": "booking", "amount": "2", "unit": "calendar_days", "late_policy": "refuse", "late_amount": "0"}
+    form = RULE_FORM
 
     response = admin_client.post(f"{BASE}/prestations/{wednesdays.pk}/delais/nouveau/", form | data)
 
@@ -156,11 +172,11 @@ def test_cutoff_rules_are_checked(admin_client, wednesdays, data, message):
 
 def test_a_second_rule_in_the_same_direction_is_refused(admin_client, wednesdays):
     CutoffRuleFactory(service=wednesdays)
-    form = {"direction": "booking", "amount": "2", "unit": "calendar_days", "late_policy": "refuse", "late_amount": "0"}
+    form = RULE_FORM
 
     response = admin_client.post(f"{BASE}/prestations/{wednesdays.pk}/delais/nouveau/", form)
 
-    assert "Cette prestation a déjà un délai dans ce sens : modifiez-le." in response.content.decode()
+    assert "Cette unité a déjà un délai dans ce sens : modifiez-le." in response.content.decode()
     assert wednesdays.cutoff_rules.count() == 1
 
 
@@ -304,6 +320,8 @@ def test_a_manager_cannot_move_their_service_or_choose_its_managers(in_clisson, 
             "period": "school_terms",
             "capacity": "30",
             "billing_mode": "postpaid",
+            "booking_mode": "confirmed",
+            "pending_at_cutoff": "refuse",
             "colour": "#1f4e8c",
             "managers": [],
         },
@@ -367,7 +385,7 @@ def test_places_by_age_group_are_configured_without_overlap(admin_client, wednes
 
 
 def test_the_service_page_shows_the_history_of_its_rules(admin_client, administrator, wednesdays):
-    form = {"direction": "booking", "amount": "6", "unit": "calendar_days", "late_policy": "refuse", "late_amount": "0"}
+    form = RULE_FORM | {"amount": "6"}
     admin_client.post(f"{BASE}/prestations/{wednesdays.pk}/delais/nouveau/", form)
     rule = wednesdays.cutoff_rules.get()
     admin_client.post(f"{BASE}/prestations/{wednesdays.pk}/delais/{rule.pk}/supprimer/")

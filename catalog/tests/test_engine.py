@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog import engine
+from catalog import engine, pricing
 from catalog.calendar import PARIS
 from catalog.engine import Reason
 from catalog.models import BookingWindow, CalendarException, CapacityOverride, CutoffRule, Service, Tariff
@@ -13,7 +13,8 @@ from catalog.selectors import catalog_snapshot, services_with_rules
 from tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
-LATE = CutoffRule.LatePolicy
+ACCEPT, REFUSE = CutoffRule.OnlineAfter.ACCEPT, CutoffRule.OnlineAfter.REFUSE
+PRICE = CutoffRule.LatePrice
 
 
 def at(year, month, day, hour=9, minute=0) -> datetime:
@@ -37,12 +38,13 @@ def canteen(school_year):
 
 @pytest.fixture
 def wednesdays(school_year):
-    """Seed 001: 5 working days, late booking at the day rate + 3 €, late cancellation billed."""
+    """Seed 001: 5 working days; after them, online changes are refused; a late booking staff accept costs
+    the day rate + 3 €, a late cancellation stays billed."""
     service = ServiceFactory(
         name="ALSH mercredi", kind=Service.Kind.WEDNESDAY_CENTRE, unit=Service.Unit.DAY, weekdays=[2], capacity=24
     )
-    CutoffRuleFactory(service=service, amount=5, late_policy=LATE.PRICE_PLUS, late_amount=Decimal("3"))
-    CutoffRuleFactory(service=service, direction=CANCELLATION, amount=5, late_policy=LATE.BILLED)
+    CutoffRuleFactory(service=service, amount=5, late_price=PRICE.PLUS, late_amount=Decimal("3"))
+    CutoffRuleFactory(service=service, direction=CANCELLATION, amount=5)
     return service
 
 
@@ -118,21 +120,32 @@ class TestChangeDecisions:
 
         assert engine.change_decision(snapshot, service, date(2026, 10, 14), at(2026, 10, 7, 23, 59), BOOKING).allowed
 
-    def test_late_wednesday_booking_costs_the_day_rate_plus_3_euros(self, wednesdays):
+    def test_late_wednesday_booking_is_refused_online_and_costs_the_day_rate_plus_3_euros_when_accepted(
+        self, wednesdays
+    ):
+        service, snapshot = load(wednesdays)
+
+        decision = engine.change_decision(snapshot, service, date(2026, 10, 14), at(2026, 10, 8, 0), BOOKING)
+
+        assert not decision.allowed and decision.late and decision.reason == Reason.LATE
+        assert pricing.late_price(Decimal("12.50"), decision.charge) == Decimal("15.50")
+
+    def test_a_rule_that_accepts_late_changes_online_keeps_their_price(self, wednesdays):
+        CutoffRule.objects.filter(service=wednesdays, direction=BOOKING).update(online_after=ACCEPT)
         service, snapshot = load(wednesdays)
 
         decision = engine.change_decision(snapshot, service, date(2026, 10, 14), at(2026, 10, 8, 0), BOOKING)
 
         assert decision.allowed and decision.late
-        assert engine.late_price(Decimal("12.50"), decision.surcharge) == Decimal("15.50")
+        assert pricing.late_price(Decimal("12.50"), decision.charge) == Decimal("15.50")
 
-    def test_late_cancellation_is_accepted_but_billed(self, wednesdays):
+    def test_late_cancellation_is_refused_online_and_stays_billed(self, wednesdays):
         service, snapshot = load(wednesdays)
 
         decision = engine.change_decision(snapshot, service, date(2026, 10, 14), at(2026, 10, 12), CANCELLATION)
 
-        assert decision.allowed and decision.surcharge.policy == LATE.BILLED
-        assert engine.late_price(Decimal("12.50"), decision.surcharge) == Decimal("12.50")
+        assert not decision.allowed and decision.charge.price == PRICE.NORMAL
+        assert pricing.late_price(Decimal("12.50"), decision.charge) == Decimal("12.50")
 
     def test_late_evening_care_costs_a_fixed_10_euros(self, school_year):
         service = ServiceFactory(kind=Service.Kind.EVENING_CARE, weekdays=[0, 1, 3, 4])
@@ -140,14 +153,14 @@ class TestChangeDecisions:
             service=service,
             amount=48,
             unit=CutoffRule.Unit.WORKING_HOURS,
-            late_policy=LATE.FIXED_PRICE,
+            late_price=PRICE.FIXED,
             late_amount=Decimal("10"),
         )
         service, snapshot = load(service)
 
         decision = engine.change_decision(snapshot, service, date(2026, 11, 26), at(2026, 11, 25, 8), BOOKING)
 
-        assert engine.late_price(Decimal("2.10"), decision.surcharge) == Decimal("10")
+        assert pricing.late_price(Decimal("2.10"), decision.charge) == Decimal("10")
 
     def test_late_change_refused_when_the_commune_says_so(self, canteen):
         CutoffRuleFactory(service=canteen, amount=6, unit=CutoffRule.Unit.CALENDAR_DAYS)
@@ -224,26 +237,36 @@ class TestPrices:
         ("qf", "price"), [(0, "1.20"), (600, "1.20"), (601, "2.80"), (1200, "2.80"), (5000, "3.90"), (None, "3.90")]
     )
     def test_price_by_quotient_familial_bracket(self, priced, qf, price):
-        assert engine.unit_price(priced, date(2026, 11, 23), qf, resident=True) == Decimal(price)
+        assert meal_price(priced, date(2026, 11, 23), qf, resident=True) == Decimal(price)
 
     def test_unknown_qf_has_its_own_price_when_set(self, priced):
         Tariff.objects.filter(residence=Tariff.Residence.ANY).update(unknown_qf_price=Decimal("4.50"))
         service = services_with_rules().get(pk=priced.pk)
 
-        assert engine.unit_price(service, date(2026, 11, 23), None, resident=True) == Decimal("4.50")
+        assert meal_price(service, date(2026, 11, 23), None, resident=True) == Decimal("4.50")
 
     def test_non_residents_and_next_school_year(self, priced):
-        assert engine.unit_price(priced, date(2026, 11, 23), 300, resident=False) == Decimal("5.10")
-        assert engine.unit_price(priced, date(2027, 9, 6), 300, resident=True) == Decimal("4.00")
-        assert engine.unit_price(priced, date(2026, 8, 1), 300, resident=True) is None
+        assert meal_price(priced, date(2026, 11, 23), 300, resident=False) == Decimal("5.10")
+        assert meal_price(priced, date(2027, 9, 6), 300, resident=True) == Decimal("4.00")
+        with pytest.raises(pricing.PricingRefused) as refused:
+            meal_price(priced, date(2026, 8, 1), 300, resident=True)
+        assert refused.value.reason == Reason.NO_TARIFF
+
+
+def meal_price(service: Service, day: date, qf: int | None, resident: bool) -> Decimal:
+    return pricing.price_day(service, day, ["repas"], qf=qf, resident=resident).total
 
 
 def test_snapshot_and_services_load_in_a_handful_of_queries(wednesdays, canteen, django_assert_max_num_queries):
-    # services + 5 prefetched relations + 3 snapshot queries; django-tenants adds a SET search_path to each
-    with django_assert_max_num_queries(2 * 9):
+    bracket(TariffFactory(service=wednesdays), 0, None, "3.00")
+    # services + 11 prefetched relations + 4 snapshot queries; django-tenants adds a SET search_path to each
+    with django_assert_max_num_queries(2 * 16):
         services = list(services_with_rules())
         snapshot = catalog_snapshot(services=services, start=date(2026, 9, 1), end=date(2026, 9, 30))
         for service in services:
             for day in (date(2026, 9, 1) + timedelta(days=i) for i in range(30)):
                 engine.change_decision(snapshot, service, day, at(2026, 8, 20), BOOKING)
-                engine.unit_price(service, day, 700, resident=True)
+                if engine.is_open(snapshot, service, day):
+                    units = [unit.code for unit in service.units.all()][:1]
+                    if service.tariffs.all():
+                        assert pricing.price_day(service, day, units, qf=700, resident=True).total >= 0

@@ -39,7 +39,7 @@ def test_administrator_configures_a_holiday_service_with_its_rules(page: Page, p
     page.select_option("#id_direction", "booking")
     page.fill("#id_amount", "6")
     page.select_option("#id_unit", "calendar_days")
-    page.select_option("#id_late_policy", "refuse")
+    page.select_option("#id_online_after", "refuse")
     page.fill("#id_preview_day", "2027-02-24")
     page.get_by_role("button", name="Voir l’effet de ces règles").click()
     expect(page.locator(".preview")).to_contain_text(
@@ -53,9 +53,9 @@ def test_administrator_configures_a_holiday_service_with_its_rules(page: Page, p
     page.fill("#id_amount", "2")
     page.select_option("#id_unit", "calendar_days")
     page.fill("#id_time_of_day", "12:00")
-    page.select_option("#id_late_policy", "fixed_price")
+    page.select_option("#id_late_price", "fixed")
     save(page)
-    expect(page.locator("#id_late_amount_error")).to_have_text("Indiquez le montant de la majoration.")
+    expect(page.locator("#id_late_amount_error")).to_have_text("Indiquez le montant du retard.")
     page.fill("#id_late_amount", "4,00")
     save(page)
 
@@ -82,7 +82,7 @@ def test_administrator_configures_a_holiday_service_with_its_rules(page: Page, p
     page.fill("#id_day", "2027-02-24")
     page.get_by_role("button", name="Vérifier").click()
     expect(page.locator(".preview")).to_contain_text("l'annulation pour le mercredi 24 février 2027 ferme le lundi 22")
-    expect(page.locator(".preview")).to_contain_text("acceptée au prix de 4,00 €")
+    expect(page.locator(".preview")).to_contain_text("Acceptée en retard, elle coûte 4,00 €")
 
     page.get_by_role("link", name="Calendrier des ouvertures").click()
     page.goto(page.url + "?mois=2027-02")
