@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReservationsConfig(AppConfig):
     name = "reservations"
+    verbose_name = _("Réservations")
+
+    def ready(self) -> None:
+        from audit.models import register_action_labels
+
+        register_action_labels(
+            {
+                "reservations.book": _("réservation"),
+                "reservations.cancel": _("annulation"),
+            }
+        )

@@ -1,0 +1,102 @@
+"""Bookings: a child booked for a unit of a service on a day, the places each day takes, and each
+booking's append-only history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import CutoffRule, Service, ServiceUnit
+from families.models import Child, Household
+
+
+class Booking(models.Model):
+    class State(models.TextChoices):
+        # Seed 001's legend: demande en cours / validée / demande d'annulation / refusée.
+        REQUESTED = "requested", _("demande en cours")
+        CONFIRMED = "confirmed", _("réservé")
+        CANCELLATION_REQUESTED = "cancellation_requested", _("demande d'annulation")
+        REFUSED = "refused", _("demande refusée")
+        CANCELLED = "cancelled", _("annulé")
+
+    class Source(models.TextChoices):
+        PARENT = "parent", _("la famille, en ligne")
+        COUNTER = "counter", _("la structure, au guichet")
+        ENROLMENT = "enrolment", _("l'inscription (semaine type)")
+
+    # States that hold a place: a pending request holds its place until staff decide.
+    HOLDING = (State.REQUESTED, State.CONFIRMED, State.CANCELLATION_REQUESTED)
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="bookings")
+    # Shared custody: the household of the child's that booked (each books and sees its own days).
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="bookings")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="bookings")
+    date = models.DateField(_("jour"))
+    state = models.CharField(_("état"), max_length=24, choices=State.choices)
+    source = models.CharField(_("origine"), max_length=10, choices=Source.choices)
+    # The late rule applied to the change that made it (or cancelled it): what invoicing bills.
+    late_price = models.CharField(_("prix du retard"), max_length=6, choices=CutoffRule.LatePrice.choices, blank=True)
+    late_amount = models.DecimalField(_("montant du retard"), max_digits=8, decimal_places=2, null=True, blank=True)
+    created = models.DateTimeField(_("créée le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("par")
+    )
+
+    class Meta:
+        verbose_name = _("réservation")
+        ordering = ["date", "service", "unit__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "service", "date", "unit"],
+                condition=Q(state__in=["requested", "confirmed", "cancellation_requested"]),
+                name="one_booking_per_child_unit_and_day",
+                violation_error_message=_("Cet enfant est déjà inscrit pour cette unité ce jour-là."),
+            )
+        ]
+        indexes = [models.Index(fields=["service", "date"], name="booking_service_day")]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.service} — {self.unit} — {self.date:%d/%m/%Y}"
+
+    @property
+    def late(self) -> bool:
+        return bool(self.late_price)
+
+
+class BookingEvent(models.Model):
+    """One change of a booking, never updated nor deleted (the database refuses it)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="history")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=24, choices=Booking.State.choices)
+    source = models.CharField(max_length=10, choices=Booking.Source.choices)
+    late_price = models.CharField(max_length=6, choices=CutoffRule.LatePrice.choices, blank=True)
+    late_amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.state} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class ServiceDay(models.Model):
+    """A service's day, the row its bookings lock (in a fixed order) while they count its places.
+
+    `children` counts each child once whatever its units; `units` and `age_groups` count what has a limit
+    of its own (20 repas; places for the under-sixes), by id. Kept in the transaction that books."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    children = models.PositiveIntegerField(default=0)
+    units = models.JSONField(default=dict)
+    age_groups = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "date"], name="one_row_per_service_day")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.date}: {self.children}"

@@ -1,0 +1,69 @@
+"""The places of service days, counted under row locks taken in one fixed order.
+
+Every transaction that books or cancels first locks the `ServiceDay` rows it touches, ordered by
+(service, date): two baskets sharing days wait for each other instead of deadlocking, and whatever a
+transaction reads about a locked day (who is booked, how many places are left) stays true until it
+commits. Nothing else counts places.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from catalog import engine
+from catalog.engine import CatalogSnapshot
+from catalog.models import Service
+from families.models import Child
+from reservations.models import ServiceDay
+
+DayKey = tuple[int, date]  # (service id, date)
+
+
+def lock_service_days(keys: Iterable[DayKey]) -> dict[DayKey, ServiceDay]:
+    """Lock (creating them if needed) the rows of these service days, in (service, date) order."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    ServiceDay.objects.bulk_create(
+        [ServiceDay(service_id=service_id, date=day) for service_id, day in wanted], ignore_conflicts=True
+    )
+    services = {service_id for service_id, _day in wanted}
+    days = {day for _service_id, day in wanted}
+    rows = (
+        ServiceDay.objects.select_for_update()
+        .filter(service_id__in=services, date__in=days)
+        .order_by("service_id", "date")
+    )
+    return {(row.service_id, row.date): row for row in rows if (row.service_id, row.date) in wanted}
+
+
+def age_in_months(child: Child, day: date) -> int:
+    born = child.birth_date
+    return (day.year - born.year) * 12 + day.month - born.month - (day.day < born.day)
+
+
+def places_left(
+    snapshot: CatalogSnapshot, service: Service, row: ServiceDay, *, child: Child, new_child: bool, unit_ids: set[int]
+) -> int | None:
+    """What is left for this child that day: the day's places (a child counts once whatever its units),
+    each unit's own limit, and its age group's; None when nothing limits it."""
+    limits = []
+    if new_child and (capacity := engine.capacity(snapshot, service, row.date)) is not None:
+        limits.append(capacity - row.children)
+    for unit in service.units.all():
+        if unit.pk in unit_ids and unit.capacity is not None:
+            limits.append(unit.capacity - row.units.get(str(unit.pk), 0))
+    group = engine.age_group(service, age_in_months(child, row.date))
+    if new_child and group is not None:
+        limits.append(group.capacity - row.age_groups.get(str(group.pk), 0))
+    return min(limits) if limits else None
+
+
+def count(row: ServiceDay, service: Service, *, child: Child, unit_ids: set[int], new_child: bool, step: int) -> None:
+    """Add (step 1) or remove (step -1) a child's units from the day's counts."""
+    if new_child:
+        row.children += step
+        group = engine.age_group(service, age_in_months(child, row.date))
+        if group is not None:
+            row.age_groups[str(group.pk)] = row.age_groups.get(str(group.pk), 0) + step
+    for unit_id in unit_ids:
+        row.units[str(unit_id)] = row.units.get(str(unit_id), 0) + step

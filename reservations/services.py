@@ -1,0 +1,272 @@
+"""Writes on bookings: taken and cancelled under the service days' row locks, through the catalogue's
+rules and pricing checks, each change recorded in the booking's history."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from catalog import engine, pricing
+from catalog.engine import ChangeDecision, Reason
+from catalog.models import CutoffRule, Service, ServiceUnit
+from catalog.selectors import catalog_snapshot, services_with_rules
+from families.models import Child, Household
+from reservations.models import Booking, BookingEvent, ServiceDay
+from reservations.places import count, lock_service_days, places_left
+
+BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
+
+
+class Channel(StrEnum):
+    """Who changes bookings, hence which rules apply."""
+
+    ONLINE = "online"  # a parent, under the rules as they are online
+    ENROLMENT = "enrolment"  # a validated typical week: days past their cutoff are skipped, never surcharged
+    COUNTER = "counter"  # staff, past the cutoffs, with the rule's late price or without it
+
+
+# What staff at the counter may override; a closed, full or past day stays refused.
+COUNTER_OVERRIDES = {Reason.LATE, Reason.NOT_BOOKABLE_ONLINE, Reason.WINDOW_NOT_OPEN, Reason.WINDOW_CLOSED}
+SOURCES = {Channel.ONLINE: Booking.Source.PARENT, Channel.ENROLMENT: Booking.Source.ENROLMENT}
+
+
+@dataclass(frozen=True)
+class DayRequest:
+    """Units of a service a household asks for a child on a day. `service` comes with its rules
+    (`catalog.selectors.services_with_rules`)."""
+
+    child: Child
+    household: Household
+    service: Service
+    date: date
+    units: frozenset[str]  # unit codes
+
+
+@dataclass(frozen=True)
+class Refusal:
+    request: DayRequest
+    reason: Reason
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        return str(engine.REASON_MESSAGES[self.reason])
+
+
+@dataclass
+class Outcome:
+    changed: list[Booking] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def bookings_take(
+    *,
+    actor: User | None,
+    requests: Iterable[DayRequest],
+    channel: Channel,
+    now: datetime | None = None,
+    late_price_applied: bool = True,
+) -> Outcome:
+    """Book each request's units in one transaction; what cannot be booked is reported, not raised."""
+    requests, now, outcome = list(requests), now or timezone.now(), Outcome()
+    if not requests:
+        return outcome
+    with transaction.atomic():
+        days = lock_service_days((r.service.pk, r.date) for r in requests)
+        held = _held(requests)  # read under the locks: stays true until the commit
+        snapshot = _snapshot(requests)
+        for request in requests:
+            booked = _take(
+                request, days[(request.service.pk, request.date)], held, snapshot, now, channel, late_price_applied
+            )
+            if isinstance(booked, Refusal):
+                outcome.refused.append(booked)
+            else:
+                outcome.changed.extend(booked)
+        _record(outcome.changed, actor, channel, days.values())
+    return outcome
+
+
+def _take(
+    request: DayRequest,
+    day: ServiceDay,
+    held: dict,
+    snapshot: engine.CatalogSnapshot,
+    now: datetime,
+    channel: Channel,
+    late_price_applied: bool,
+) -> list[Booking] | Refusal:
+    service, child = request.service, request.child
+    already = held[(child.pk, service.pk, request.date)]
+    units = {unit.code: unit for unit in service.units.all()}
+    new = [units[code] for code in sorted(request.units - already.keys()) if code in units]
+    if unknown := request.units - units.keys():
+        return Refusal(request, Reason.NOT_COVERED, ", ".join(sorted(unknown)))
+    if not new:
+        return []
+    try:
+        pricing.units_check(service, request.units | already.keys())
+        pricing.billed_cover(service, request.units | already.keys())
+    except pricing.PricingRefused as refused:
+        return Refusal(request, refused.reason, refused.detail)
+    new_child = not already
+    left = places_left(snapshot, service, day, child=child, new_child=new_child, unit_ids={u.pk for u in new})
+    bookings = []
+    for unit in new:
+        decision = engine.change_decision(snapshot, service, request.date, now, BOOKING, left, unit.pk)
+        refusal = _refusal(request, decision, channel)
+        if refusal:
+            return refusal
+        bookings.append(_booking(request, unit, decision, channel, late_price_applied))
+    count(day, service, child=child, unit_ids={u.pk for u in new}, new_child=new_child, step=1)
+    Booking.objects.bulk_create(bookings)
+    already.update({booking.unit.code: booking for booking in bookings})
+    return bookings
+
+
+def _refusal(request: DayRequest, decision: ChangeDecision, channel: Channel) -> Refusal | None:
+    if decision.allowed and not (decision.late and channel == Channel.ENROLMENT):
+        return None
+    if channel == Channel.COUNTER and decision.reason in COUNTER_OVERRIDES:
+        return None
+    return Refusal(request, decision.reason or Reason.LATE)
+
+
+def _booking(
+    request: DayRequest, unit: ServiceUnit, decision: ChangeDecision, channel: Channel, late_price_applied: bool
+) -> Booking:
+    requested = channel == Channel.ONLINE and request.service.booking_mode == Service.BookingMode.REQUEST
+    charge = decision.charge if decision.late and late_price_applied else None
+    return Booking(
+        child=request.child,
+        household=request.household,
+        service=request.service,
+        unit=unit,
+        date=request.date,
+        state=Booking.State.REQUESTED if requested else Booking.State.CONFIRMED,
+        source=SOURCES.get(channel, Booking.Source.COUNTER),
+        late_price=charge.price if charge else "",
+        late_amount=charge.amount if charge else None,
+    )
+
+
+def bookings_cancel(
+    *,
+    actor: User | None,
+    bookings: Iterable[Booking],
+    channel: Channel,
+    now: datetime | None = None,
+    late_price_applied: bool = True,
+) -> Outcome:
+    """Cancel bookings under the same locks and rules; a late cancellation stays, cancelled, with the
+    late price invoicing bills. A confirmed day of a service that validates requests becomes a request
+    to cancel when the family asks online."""
+    ids, now, outcome = [b.pk for b in bookings], now or timezone.now(), Outcome()
+    with transaction.atomic():
+        wanted = list(Booking.objects.filter(pk__in=ids).values_list("service_id", "date").distinct())
+        days = lock_service_days(wanted)
+        chosen = list(
+            Booking.objects.filter(pk__in=ids, state__in=Booking.HOLDING).select_related("child", "unit", "household")
+        )
+        services = {s.pk: s for s in _services({b.service_id for b in chosen})}
+        held = _held_of(  # everything these children hold those days, not only what is cancelled
+            Booking.objects.filter(
+                child__in={b.child_id for b in chosen},
+                service__in=services,
+                date__in={b.date for b in chosen},
+                state__in=Booking.HOLDING,
+            ).select_related("unit")
+        )
+        snapshot = catalog_snapshot(
+            services=list(services.values()),
+            start=min((b.date for b in chosen), default=now.date()),
+            end=max((b.date for b in chosen), default=now.date()),
+        )
+        leaving = _held_of(chosen)  # what each child gives up each day, checked as a whole
+        for booking in chosen:
+            booking.service = services[booking.service_id]
+            day = days[(booking.service_id, booking.date)]
+            result = _cancel(booking, held, leaving, day, snapshot, now, channel)
+            if isinstance(result, Refusal):
+                outcome.refused.append(result)
+                continue
+            if not late_price_applied:
+                booking.late_price, booking.late_amount = "", None
+            outcome.changed.append(booking)
+        Booking.objects.bulk_update(outcome.changed, ["state", "late_price", "late_amount"])
+        _record(outcome.changed, actor, channel, days.values())
+    return outcome
+
+
+def _cancel(booking: Booking, held: dict, leaving: dict, day: ServiceDay, snapshot, now: datetime, channel: Channel):
+    service, key = booking.service, (booking.child_id, booking.service_id, booking.date)
+    request = DayRequest(booking.child, booking.household, service, booking.date, frozenset({booking.unit.code}))
+    remaining = held[key].keys() - leaving[key].keys()
+    if remaining:
+        try:
+            pricing.units_check(service, remaining)
+            pricing.billed_cover(service, remaining)
+        except pricing.PricingRefused as refused:
+            return Refusal(request, refused.reason, refused.detail)
+    decision = engine.change_decision(snapshot, service, booking.date, now, CANCELLATION, None, booking.unit_id)
+    if refusal := _refusal(request, decision, channel):
+        return refusal
+    charge = decision.charge if decision.late else None
+    booking.late_price, booking.late_amount = (charge.price, charge.amount) if charge else ("", None)
+    asks = channel == Channel.ONLINE and service.booking_mode == Service.BookingMode.REQUEST
+    if asks and booking.state == Booking.State.CONFIRMED:
+        booking.state = Booking.State.CANCELLATION_REQUESTED  # it holds its place until staff decide
+        return booking
+    booking.state = Booking.State.CANCELLED
+    del held[key][booking.unit.code]
+    count(day, service, child=booking.child, unit_ids={booking.unit_id}, new_child=not held[key], step=-1)
+    return booking
+
+
+def _held(requests: list[DayRequest]) -> dict:
+    """The units each child holds on the requested service days, by code (whichever household booked)."""
+    bookings = Booking.objects.filter(
+        child__in={r.child.pk for r in requests},
+        service__in={r.service.pk for r in requests},
+        date__in={r.date for r in requests},
+        state__in=Booking.HOLDING,
+    ).select_related("unit")
+    return _held_of(bookings)
+
+
+def _held_of(bookings: Iterable[Booking]) -> dict:
+    held: dict = defaultdict(dict)
+    for booking in bookings:
+        held[(booking.child_id, booking.service_id, booking.date)][booking.unit.code] = booking
+    return held
+
+
+def _snapshot(requests: list[DayRequest]) -> engine.CatalogSnapshot:
+    services = list({r.service.pk: r.service for r in requests}.values())
+    return catalog_snapshot(services=services, start=min(r.date for r in requests), end=max(r.date for r in requests))
+
+
+def _services(ids: set[int]) -> list[Service]:
+    return list(services_with_rules().filter(pk__in=ids))
+
+
+def _record(bookings: list[Booking], actor: User | None, channel: Channel, days: Iterable[ServiceDay]) -> None:
+    ServiceDay.objects.bulk_update(list(days), ["children", "units", "age_groups"])
+    BookingEvent.objects.bulk_create(
+        [
+            BookingEvent(
+                booking=booking,
+                actor=actor,
+                state=booking.state,
+                source=SOURCES.get(channel, Booking.Source.COUNTER),
+                late_price=booking.late_price,
+                late_amount=booking.late_amount,
+            )
+            for booking in bookings
+        ]
+    )
