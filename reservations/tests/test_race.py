@@ -1,0 +1,108 @@
+"""The last places of a day, asked for at the same moment by several families on connections of their
+own: under the service day's lock exactly the places there are get booked; the control run, the same
+code with the lock taken away, overbooks — the race is real."""
+
+import threading
+import time
+from datetime import date, datetime
+
+import pytest
+from django.db import connection
+
+from catalog.calendar import PARIS
+from catalog.models import SchoolYear, Service
+from catalog.selectors import services_with_rules
+from core.testing import on_own_connection
+from families.models import Child, Decision, Household
+from reservations import places, services
+from reservations.models import Booking, ServiceDay
+from reservations.services import Channel, DayRequest, bookings_take
+from tests.factories import ChildFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket, family
+
+WEDNESDAY, NOW = date(2026, 10, 14), datetime(2026, 10, 1, 9, tzinfo=PARIS)
+FAMILIES, PLACES = 6, 2
+
+
+def apart(work):
+    return on_own_connection(work, "clisson")
+
+
+@pytest.fixture
+def last_places(clisson):
+    """A Wednesday with 2 places and 6 families, written on a connection of its own (committed, so that
+    every concurrent writer sees it), removed afterwards."""
+
+    def create():
+        SchoolYearFactory()
+        service = ServiceFactory(name="Mercredi course", weekdays=[2], capacity=PLACES)
+        bracket(TariffFactory(service=service), 0, None, "9.00")
+        children = [ChildFactory(household=family(f"Famille {i}"), status=Decision.VALIDATED) for i in range(FAMILIES)]
+        return service.pk, [c.pk for c in children]
+
+    service_id, child_ids = apart(create)
+    yield service_id, child_ids
+
+    def remove():
+        with connection.cursor() as cursor:  # the history refuses DELETE, not TRUNCATE
+            cursor.execute("TRUNCATE reservations_bookingevent, reservations_booking, reservations_serviceday")
+        households = list(Household.objects.filter(children__pk__in=child_ids))
+        Child.objects.filter(pk__in=child_ids).delete()
+        for household in households:
+            household.delete()
+        Service.objects.filter(pk=service_id).delete()
+        SchoolYear.objects.all().delete()
+
+    apart(remove)
+
+
+def rush(service_id: int, child_ids: list[int]) -> int:
+    """Every family books the Wednesday at once; returns how many bookings the day ends up with."""
+    start = threading.Barrier(len(child_ids))
+
+    def one_family(child_id: int):
+        service = services_with_rules().get(pk=service_id)
+        child = Child.objects.get(pk=child_id)
+        start.wait()
+        request = DayRequest(child, child.households.get(), service, WEDNESDAY, frozenset({"repas"}))
+        bookings_take(actor=None, requests=[request], channel=Channel.ONLINE, now=NOW)
+
+    writers = [threading.Thread(target=apart, args=(lambda c=c: one_family(c),)) for c in child_ids]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    return apart(lambda: Booking.objects.filter(service_id=service_id, date=WEDNESDAY).count())
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """Each writer pauses between reading the places left and booking: the window a race needs."""
+    counted = places.places_left
+
+    def places_left(*args, **kwargs):
+        left = counted(*args, **kwargs)
+        time.sleep(0.2)
+        return left
+
+    monkeypatch.setattr(services, "places_left", places_left)
+
+
+def test_under_the_lock_the_last_places_are_never_given_twice(last_places, slow_count):
+    service_id, child_ids = last_places
+
+    assert rush(service_id, child_ids) == PLACES
+    assert apart(lambda: ServiceDay.objects.get(service_id=service_id, date=WEDNESDAY).children) == PLACES
+
+
+def test_control_without_the_lock_the_same_rush_overbooks(last_places, slow_count, monkeypatch):
+    def without_lock(keys):
+        wanted = sorted(set(keys))
+        ServiceDay.objects.bulk_create([ServiceDay(service_id=s, date=d) for s, d in wanted], ignore_conflicts=True)
+        return {(r.service_id, r.date): r for r in ServiceDay.objects.filter(service_id__in={s for s, _ in wanted})}
+
+    monkeypatch.setattr(services, "lock_service_days", without_lock)
+    service_id, child_ids = last_places
+
+    booked = rush(service_id, child_ids)
+    print(f"control run without the lock: {booked} bookings for {PLACES} places")
+    assert booked > PLACES
