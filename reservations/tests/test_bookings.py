@@ -91,7 +91,7 @@ def test_units_that_cannot_be_booked_together_are_refused_with_their_reason(cent
     lea = child_of(family())
 
     (alone,) = take(ask(lea, centre, "repas")).refused
-    assert alone.reason == Reason.UNIT_REQUIRES and alone.detail == "Repas"
+    assert alone.reason == Reason.UNIT_REQUIRES and "Repas" in alone.detail
     assert "ne se réserve qu'avec" in alone.message
     assert not Booking.objects.exists()
 
@@ -153,7 +153,7 @@ def test_the_database_refuses_the_same_unit_twice_for_a_child_whichever_househol
     lea = child_of(first)
     lea.households.add(second)
     unit = ServiceUnit.objects.get(service=centre, code="matin")
-    (booked,) = take(ask(lea, centre, "matin")).changed
+    assert len(take(ask(lea, centre, "matin")).changed) == 1
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(
