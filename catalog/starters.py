@@ -4,6 +4,7 @@ Written in Python rather than JSON so that the school year follows today's
 date and each rule reads as what the règlement intérieur says.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -18,13 +19,51 @@ def current_school_year(today: date | None = None) -> dict[str, str]:
 
 
 def service(name: str, kind: str, site: str, unit: str, weekdays: list[int], period: str, **extra: Any) -> dict:
-    return {"name": name, "kind": kind, "site": site, "unit": unit, "weekdays": weekdays, "period": period} | {
+    """A service; its `units` (default: one after its measure, see `catalog.models.units`), `combinations`,
+    rules and tariffs come in `extra`. A one-unit service's tariffs price that unit without saying so."""
+    data = {"name": name, "kind": kind, "site": site, "unit": unit, "weekdays": weekdays, "period": period} | {
+        "units": [],
+        "combinations": [],
         "cutoff_rules": [],
         "booking_windows": [],
         "capacity_overrides": [],
         "tariffs": [],
         **extra,
     }
+    if len(data["units"]) == 1:
+        code = data["units"][0]["code"]
+        for row in data["tariffs"]:
+            if not row.get("unit") and not row.get("combination"):
+                row["unit"] = code
+    return data
+
+
+def unit(
+    code: str,
+    name: str,
+    hours: str,
+    position: int = 0,
+    *,
+    capacity: int | None = None,
+    requires: Iterable[str] = (),
+    excludes: Iterable[str] = (),
+) -> dict:
+    """A unit a child is booked for on a day, lasting `hours`; `requires`: booked only with one of these
+    units (codes); `excludes`: never the same day as these."""
+    return {
+        "code": code,
+        "name": name,
+        "duration_hours": hours,
+        "capacity": capacity,
+        "position": position,
+        "requires": list(requires),
+        "excludes": list(excludes),
+    }
+
+
+def combination(code: str, name: str, priority: int, units: list[str]) -> dict:
+    """Units billed together as one line (the highest priority is tried first)."""
+    return {"code": code, "name": name, "priority": priority, "units": list(units)}
 
 
 def cutoff(
@@ -52,7 +91,10 @@ def cutoff(
 
 
 def tariff(year: dict, brackets: list[tuple[int, int | None, str]], **extra: Any) -> dict:
+    """The year's prices by QF bracket, of a unit (`unit="matin"`) or a combination (`combination=...`)."""
     return {
+        "unit": None,
+        "combination": None,
         "valid_from": year["start"],
         "valid_to": year["end"],
         "residence": "any",
@@ -100,6 +142,7 @@ def standard(today: date | None = None) -> dict:
                 "meal",
                 WEEKDAYS_4,
                 "school_terms",
+                units=[unit("repas", "Repas", "1.50")],
                 cutoff_rules=two_working_days,
                 tariffs=[tariff(year, qf("2.50", "3.40", "4.20"))],
             ),
@@ -110,6 +153,7 @@ def standard(today: date | None = None) -> dict:
                 "session",
                 WEEKDAYS_4,
                 "school_terms",
+                units=[unit("seance", "Séance", "1.00")],
                 cutoff_rules=two_working_days,
                 tariffs=[tariff(year, qf("1.00", "1.60", "2.10"))],
             ),
@@ -120,6 +164,7 @@ def standard(today: date | None = None) -> dict:
                 "session",
                 WEEKDAYS_4,
                 "school_terms",
+                units=[unit("seance", "Séance", "2.00")],
                 cutoff_rules=two_working_days,
                 tariffs=[tariff(year, qf("1.50", "2.30", "3.00"))],
             ),
@@ -132,6 +177,7 @@ def standard(today: date | None = None) -> dict:
                 "school_terms",
                 capacity=40,
                 waiting_list=True,
+                units=[unit("journee", "Journée", "8.00")],
                 cutoff_rules=[
                     cutoff("booking", 5, "working_days", "refuse"),
                     cutoff("cancellation", 5, "working_days", "accept"),
@@ -147,6 +193,7 @@ def standard(today: date | None = None) -> dict:
                 "holidays",
                 capacity=40,
                 waiting_list=True,
+                units=[unit("journee", "Journée", "8.00")],
                 cutoff_rules=[
                     cutoff("booking", 5, "working_days", "refuse"),
                     cutoff("cancellation", 5, "working_days", "accept"),

@@ -1,23 +1,63 @@
 """The demo communes' catalogues, from the seeds' rules (see catalog.starters for the helpers)."""
 
-from catalog.starters import WEEKDAYS_4, WEEKDAYS_5, current_school_year, cutoff, document, qf, service, tariff
+from catalog.starters import (
+    WEEKDAYS_4,
+    WEEKDAYS_5,
+    combination,
+    current_school_year,
+    cutoff,
+    document,
+    qf,
+    service,
+    tariff,
+    unit,
+)
 
-
-def _care_delays(late_price: str) -> list[dict]:
-    return [
-        cutoff("booking", 48, "working_hours", "refuse", "fixed", late_price),
-        cutoff("cancellation", 48, "working_hours", "refuse"),
-    ]
+# Kind of a périscolaire sold as one service with a morning and an evening unit: the model has no kind
+# for both yet, and the morning one is its first unit.
+CARE = "morning_care"
 
 
 def _site(name: str, operator: str = "") -> dict:
     return {"name": name, "address": "", "operator_name": operator}
 
 
+def _leisure_day(year: dict) -> dict:
+    """An ALSH day (seed 002's units): a journée, or a matin and/or an après-midi, with or without the
+    repas, which is never booked alone. Matin + repas + après-midi is billed as one journée."""
+    return {
+        "units": [
+            # Exclusions are written on both sides: each unit's list is its whole set.
+            unit("journee", "Journée", "8.00", 0, excludes=["matin", "apres-midi"]),
+            unit("matin", "Matin", "3.00", 1, excludes=["journee"]),
+            unit("apres-midi", "Après-midi", "3.50", 2, excludes=["journee"]),
+            unit("repas", "Repas", "1.50", 3, requires=["journee", "matin", "apres-midi"]),
+        ],
+        "combinations": [
+            combination(
+                "journee-complete", "Journée (matin, repas et après-midi)", 30, ["matin", "repas", "apres-midi"]
+            ),
+            combination("journee-repas", "Journée avec repas", 20, ["journee", "repas"]),
+            combination("matin-repas", "Matin avec repas", 10, ["matin", "repas"]),
+            combination("apres-midi-repas", "Après-midi avec repas", 10, ["apres-midi", "repas"]),
+        ],
+        "tariffs": [
+            tariff(year, qf("9.00", "13.50", "17.00"), combination="journee-complete"),
+            tariff(year, qf("9.00", "13.50", "17.00"), combination="journee-repas"),
+            tariff(year, qf("5.80", "8.35", "10.30"), combination="matin-repas"),
+            tariff(year, qf("5.80", "8.35", "10.30"), combination="apres-midi-repas"),
+            tariff(year, qf("6.40", "10.05", "12.90"), unit="journee"),
+            tariff(year, qf("3.20", "4.90", "6.20"), unit="matin"),
+            tariff(year, qf("3.20", "4.90", "6.20"), unit="apres-midi"),
+        ],
+    }
+
+
 def le_pallet() -> dict:
-    """Seed 000's services with seed 001's delays, read as written: after 48 working hours for care and
-    5 working days for Wednesdays and holidays, families cannot change online and call the ALSH; a late
-    addition staff accept costs 4 € / 10 € / the day rate + 3 €, and a late cancellation stays billed."""
+    """Seed 000's services with seed 001's delays, read as written: after 48 working hours for the
+    périscolaire and 5 working days for Wednesdays and holidays, families cannot change online and call the
+    ALSH; a late addition staff accept costs 4 € (matin) / 10 € (soir) / the day rate + 3 €, and a late
+    cancellation stays billed."""
     year = current_school_year()
     leisure = [
         cutoff("booking", 5, "working_days", "refuse", "plus", "3.00"),
@@ -34,6 +74,7 @@ def le_pallet() -> dict:
                 "meal",
                 WEEKDAYS_4,
                 "school_terms",
+                units=[unit("repas", "Repas", "1.50")],
                 cutoff_rules=[
                     cutoff("booking", 48, "working_hours", "refuse"),
                     cutoff("cancellation", 48, "working_hours", "refuse"),
@@ -41,24 +82,22 @@ def le_pallet() -> dict:
                 tariffs=[tariff(year, qf("2.60", "3.45", "4.10"))],
             ),
             service(
-                "Accueil périscolaire du matin",
-                "morning_care",
+                "Accueil périscolaire",
+                CARE,
                 "Groupe scolaire",
                 "session",
                 WEEKDAYS_4,
                 "school_terms",
-                cutoff_rules=_care_delays("4.00"),
-                tariffs=[tariff(year, qf("1.10", "1.55", "2.00"))],
-            ),
-            service(
-                "Accueil périscolaire du soir",
-                "evening_care",
-                "Groupe scolaire",
-                "session",
-                WEEKDAYS_4,
-                "school_terms",
-                cutoff_rules=_care_delays("10.00"),
-                tariffs=[tariff(year, qf("1.80", "2.60", "3.30"))],
+                units=[unit("matin", "Matin", "1.50", 0), unit("soir", "Soir", "2.50", 1)],
+                cutoff_rules=[
+                    cutoff("booking", 48, "working_hours", "refuse", "fixed", "4.00", applies_to="matin"),
+                    cutoff("booking", 48, "working_hours", "refuse", "fixed", "10.00", applies_to="soir"),
+                    cutoff("cancellation", 48, "working_hours", "refuse"),
+                ],
+                tariffs=[
+                    tariff(year, qf("1.10", "1.55", "2.00"), unit="matin"),
+                    tariff(year, qf("1.80", "2.60", "3.30"), unit="soir"),
+                ],
             ),
             service(
                 "T.A.P.",
@@ -67,6 +106,7 @@ def le_pallet() -> dict:
                 "session",
                 [1, 4],
                 "school_terms",
+                units=[unit("seance", "Séance", "1.50")],
                 tariffs=[tariff(year, [(0, None, "0.00")])],
             ),
             service(
@@ -79,7 +119,7 @@ def le_pallet() -> dict:
                 capacity=36,
                 waiting_list=True,
                 cutoff_rules=leisure,
-                tariffs=[tariff(year, qf("9.00", "13.50", "17.00"))],
+                **_leisure_day(year),
             ),
             service(
                 "Accueil de loisirs des vacances",
@@ -91,7 +131,7 @@ def le_pallet() -> dict:
                 capacity=48,
                 waiting_list=True,
                 cutoff_rules=leisure,
-                tariffs=[tariff(year, qf("9.00", "13.50", "17.00"))],
+                **_leisure_day(year),
             ),
             service(
                 "Multi-accueil",
@@ -102,6 +142,7 @@ def le_pallet() -> dict:
                 "all",
                 bookable_online=False,
                 max_age_months=48,
+                units=[unit("heure", "Heure", "1.00")],
                 tariffs=[tariff(year, qf("0.50", "1.40", "2.90"))],
             ),
         ],
@@ -111,7 +152,7 @@ def le_pallet() -> dict:
 def vallet() -> dict:
     """Seed 003's structures (IFAC runs the care, the centre, the Passerelle and the multi-accueil) with
     seed 002's rules: 6 days before for bookings and cancellations, limited Wednesday places, summer
-    bookings opening after the February holidays."""
+    bookings opening after the February holidays. The seeds name no units: one per service."""
     year = current_school_year()
     six_days = [cutoff("booking", 6, "calendar_days", "refuse"), cutoff("cancellation", 6, "calendar_days", "refuse")]
     summer_start, summer_end = f"{year['end'][:4]}-07-03", year["end"]
@@ -132,6 +173,7 @@ def vallet() -> dict:
                 "meal",
                 WEEKDAYS_4,
                 "school_terms",
+                units=[unit("repas", "Repas", "1.50")],
                 cutoff_rules=six_days,
                 tariffs=[
                     tariff(year, qf("2.75", "3.60", "4.35"), residence="resident"),
@@ -145,6 +187,7 @@ def vallet() -> dict:
                 "hour",
                 WEEKDAYS_4,
                 "school_terms",
+                units=[unit("heure", "Heure", "1.00")],
                 cutoff_rules=six_days,
                 tariffs=[tariff(year, qf("0.90", "1.45", "2.05"))],
             ),
@@ -157,6 +200,7 @@ def vallet() -> dict:
                 "school_terms",
                 capacity=24,
                 waiting_list=True,
+                units=[unit("journee", "Journée", "8.00")],
                 cutoff_rules=six_days,
                 tariffs=[tariff(year, qf("8.50", "12.80", "16.40"))],
             ),
@@ -169,6 +213,7 @@ def vallet() -> dict:
                 "holidays",
                 capacity=40,
                 waiting_list=True,
+                units=[unit("journee", "Journée", "8.00")],
                 cutoff_rules=six_days,
                 booking_windows=[
                     {
@@ -188,6 +233,7 @@ def vallet() -> dict:
                 [2],
                 "all",
                 capacity=16,
+                units=[unit("demi-journee", "Demi-journée", "4.00")],
                 cutoff_rules=six_days,
                 tariffs=[tariff(year, [(0, None, "4.00")])],
             ),
@@ -200,6 +246,7 @@ def vallet() -> dict:
                 "all",
                 bookable_online=False,
                 max_age_months=48,
+                units=[unit("heure", "Heure", "1.00")],
                 tariffs=[tariff(year, qf("0.45", "1.30", "2.80"))],
             ),
         ],
@@ -207,7 +254,8 @@ def vallet() -> dict:
 
 
 def lutinville() -> dict:
-    """Seed 004: the canteen Les Lutins Gourmands at 3,60 € a meal, paid when booking."""
+    """Seed 004: the canteen Les Lutins Gourmands at 3,60 € a meal, paid when booking, and the garderie's
+    morning and evening times ("les temps de garderie du matin et du soir"), one service with two units."""
     year = current_school_year()
     return document(
         sites=[_site("École Les Lutins")],
@@ -222,6 +270,7 @@ def lutinville() -> dict:
                 "school_terms",
                 billing_mode="immediate",
                 enrolment_requires_validation=False,
+                units=[unit("repas", "Repas", "1.50")],
                 cutoff_rules=[
                     cutoff("booking", 2, "calendar_days", "refuse", at="12:00:00"),
                     cutoff("cancellation", 2, "calendar_days", "refuse", at="12:00:00"),
@@ -229,22 +278,17 @@ def lutinville() -> dict:
                 tariffs=[tariff(year, [(0, None, "3.60")])],
             ),
             service(
-                "Garderie du matin",
-                "morning_care",
+                "Garderie",
+                CARE,
                 "École Les Lutins",
                 "session",
                 WEEKDAYS_4,
                 "school_terms",
-                tariffs=[tariff(year, [(0, None, "1.20")])],
-            ),
-            service(
-                "Garderie du soir",
-                "evening_care",
-                "École Les Lutins",
-                "session",
-                WEEKDAYS_4,
-                "school_terms",
-                tariffs=[tariff(year, [(0, None, "1.80")])],
+                units=[unit("matin", "Matin", "1.50", 0), unit("soir", "Soir", "2.00", 1)],
+                tariffs=[
+                    tariff(year, [(0, None, "1.20")], unit="matin"),
+                    tariff(year, [(0, None, "1.80")], unit="soir"),
+                ],
             ),
         ],
     )
