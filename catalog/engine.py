@@ -48,9 +48,12 @@ REASON_MESSAGES = {
     Reason.LATE: _("Le délai de prévenance est dépassé : contactez la structure."),
     Reason.FULL: _("Il n'y a plus de place ce jour-là."),
     Reason.NO_TARIFF: _("Aucun tarif n'est défini pour ce jour."),
-    Reason.UNIT_REQUIRES: _("Cette unité ne se réserve qu'avec une autre unité du même jour."),
-    Reason.UNITS_EXCLUDE: _("Ces unités ne se réservent pas ensemble le même jour."),
-    Reason.NOT_COVERED: _("Aucune formule facturée ne correspond à ces unités : ajoutez ou retirez-en une."),
+    # Followed by pricing.PricingRefused.detail, which names the units.
+    Reason.UNIT_REQUIRES: _(
+        "Cette unité ne se réserve qu'avec une autre le même jour : ajoutez l'une de celles qu'elle demande."
+    ),
+    Reason.UNITS_EXCLUDE: _("Ces unités ne se réservent pas ensemble le même jour : retirez-en une."),
+    Reason.NOT_COVERED: _("Ces unités ne correspondent à aucune formule facturée : ajoutez-en ou retirez-en une."),
 }
 
 

@@ -6,21 +6,44 @@ price. Pure: the service comes with its units, combinations and tariffs prefetch
 (`catalog.selectors.services_with_rules`).
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from catalog.engine import LateCharge, Reason
+from django.utils.translation import gettext as _
+
+from catalog.engine import REASON_MESSAGES, LateCharge, Reason
 from catalog.models import CutoffRule, Service, ServiceUnit, Tariff, UnitCombination
 
 
 class PricingRefused(Exception):
-    """The units cannot be booked together or billed: `reason` says why, in the engine's codes."""
+    """The units cannot be booked together or billed: `reason` says why, in the engine's codes; `detail`
+    names the units or the tariff concerned, in a sentence."""
 
     def __init__(self, reason: Reason, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else str(reason))
         self.reason, self.detail = reason, detail
+
+    @property
+    def message(self) -> str:
+        """What a parent or an agent reads: the reason, then which units."""
+        return f"{REASON_MESSAGES[self.reason]} {self.detail}".strip()
+
+
+def quoted(items: Iterable[ServiceUnit], pattern: str) -> str:
+    """« Matin », « Après-midi » ou « Journée »: names in the service's order, the last two joined by
+    `pattern` (a translated "%(items)s ou %(last)s")."""
+    names = [f"« {item.name} »" for item in items]
+    if len(names) < 2:
+        return "".join(names)
+    return pattern % {"items": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def no_tariff(item: UnitCombination | ServiceUnit, day: date) -> PricingRefused:
+    detail = _("« %(item)s » n'a pas de prix valable le %(day)s.") % {"item": item.name, "day": f"{day:%d/%m/%Y}"}
+    return PricingRefused(Reason.NO_TARIFF, detail)
 
 
 @dataclass(frozen=True)
@@ -52,17 +75,26 @@ class DayPrice:
 
 def units_check(service: Service, codes: Collection[str]) -> None:
     """The service's rules on units booked the same day: each exists, the repas comes with a matin or an
-    après-midi, the journée never with the matin."""
-    units = {unit.code: unit for unit in service.units.all()}
-    if unknown := set(codes) - units.keys():
-        raise PricingRefused(Reason.NOT_COVERED, ", ".join(sorted(unknown)))
-    for code in codes:
-        unit = units[code]
-        required = {other.code for other in unit.requires.all()}
-        if required and not required & set(codes):
-            raise PricingRefused(Reason.UNIT_REQUIRES, unit.name)
-        if excluded := {other.code for other in unit.excludes.all()} & set(codes):
-            raise PricingRefused(Reason.UNITS_EXCLUDE, f"{unit.name} / {', '.join(sorted(excluded))}")
+    après-midi, the journée never with the matin. Read in the service's order, so that the same day is
+    always refused for the same reason."""
+    booked = set(codes)
+    if unknown := booked - {unit.code for unit in service.units.all()}:
+        detail = _("Unité inconnue de cette prestation : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        raise PricingRefused(Reason.NOT_COVERED, detail)
+    for unit in (unit for unit in service.units.all() if unit.code in booked):
+        required = list(unit.requires.all())
+        if required and not any(other.code in booked for other in required):
+            detail = _("« %(unit)s » se réserve avec %(units)s.") % {
+                "unit": unit.name,
+                "units": quoted(required, _("%(items)s ou %(last)s")),
+            }
+            raise PricingRefused(Reason.UNIT_REQUIRES, detail)
+        if excluded := [other for other in unit.excludes.all() if other.code in booked]:
+            detail = _("« %(unit)s » ne se réserve pas avec %(units)s.") % {
+                "unit": unit.name,
+                "units": quoted(excluded, _("%(items)s ni %(last)s")),
+            }
+            raise PricingRefused(Reason.UNITS_EXCLUDE, detail)
 
 
 def billables(service: Service) -> list[Billable]:
@@ -76,26 +108,28 @@ def billables(service: Service) -> list[Billable]:
 
 
 def billed_cover(service: Service, codes: Collection[str]) -> list[Billable]:
-    """The day's units covered exactly by billables, each unit once: for the first unit left (in the
-    service's order), the highest-priority billable that fits and lets the rest be covered."""
-    order = [unit.code for unit in service.units.all()]
+    """The day's units covered exactly by billables, each unit once: the highest-priority billable that fits
+    and lets the rest be covered, then the same for the rest.
+
+    Priorities compare across the whole day, not only among the billables of one unit: a combination of
+    priority 5 wins over one of priority 0 even when the latter holds the service's first unit."""
     candidates = billables(service)
 
-    def cover(remaining: frozenset[str]) -> list[Billable] | None:
+    @cache  # a few units: at most one search per subset of them
+    def cover(remaining: frozenset[str]) -> tuple[Billable, ...] | None:
         if not remaining:
-            return []
-        first = min(remaining, key=order.index)
+            return ()
         for billable in candidates:
-            if first in billable.units and billable.units <= remaining:
-                rest = cover(remaining - billable.units)
-                if rest is not None:
-                    return [billable, *rest]
+            if billable.units <= remaining and (rest := cover(remaining - billable.units)) is not None:
+                return (billable, *rest)
         return None
 
     found = cover(frozenset(codes))
     if found is None:
-        raise PricingRefused(Reason.NOT_COVERED, ", ".join(sorted(codes)))
-    return found
+        booked = [unit for unit in service.units.all() if unit.code in codes]
+        detail = _("Unités choisies : %(units)s.") % {"units": quoted(booked, _("%(items)s et %(last)s"))}
+        raise PricingRefused(Reason.NOT_COVERED, detail)
+    return list(found)
 
 
 def tariff_price(service: Service, billable: Billable, day: date, qf: int | None, resident: bool) -> Decimal:
@@ -114,13 +148,13 @@ def tariff_price(service: Service, billable: Billable, day: date, qf: int | None
         (t for t in own if t.residence == Tariff.Residence.ANY), None
     )
     if tariff is None:
-        raise PricingRefused(Reason.NO_TARIFF, str(item))
+        raise no_tariff(item, day)
     brackets = sorted(tariff.brackets.all(), key=lambda b: b.qf_min)
     if qf is None or not brackets:
         if tariff.unknown_qf_price is not None:
             return tariff.unknown_qf_price
         if not brackets:
-            raise PricingRefused(Reason.NO_TARIFF, str(item))
+            raise no_tariff(item, day)
         return brackets[-1].price
     matching = [b for b in brackets if b.qf_min <= qf and (b.qf_max is None or qf <= b.qf_max)]
     return matching[0].price if matching else brackets[-1].price
@@ -128,9 +162,12 @@ def tariff_price(service: Service, billable: Billable, day: date, qf: int | None
 
 def late_price(unit_price: Decimal, charge: LateCharge) -> Decimal:
     """Seed 001: a late morning costs 4 € (a fixed price), a late holiday day the day rate + 3 €, a late
-    cancellation stays billed at its price."""
+    cancellation stays billed at its price.
+
+    A fixed price never bills less than on time: seed 001 calls it a "tarif majoré", and a line may hold
+    more than the late unit (a journée of 15 € with its repas booked late must not drop to 4 €)."""
     if charge.price == CutoffRule.LatePrice.FIXED:
-        return charge.amount
+        return max(charge.amount, unit_price)
     if charge.price == CutoffRule.LatePrice.PLUS:
         return unit_price + charge.amount
     return unit_price
@@ -147,7 +184,7 @@ def price_day(
 ) -> DayPrice:
     """What a child's day costs: `codes` are its units, `late` the charge of each unit changed late.
 
-    A billed line with a late unit costs the late price (the highest charge among its late units)."""
+    A billed line with a late unit costs the late price (the highest among its late units' charges)."""
     units_check(service, codes)
     late = late or {}
     lines = []
