@@ -15,19 +15,27 @@ LOOKAHEAD_DAYS = 60
 PREVIEW_AFTER = timedelta(days=7)
 
 
-def deadline_sentence(snapshot: CatalogSnapshot, rule: CutoffRule, day: date) -> str:
+def deadline_sentence(snapshot: CatalogSnapshot, rule: CutoffRule, day: date, *, for_others: bool = False) -> str:
     """e.g. "…la réservation pour le mercredi 14 octobre 2026 ferme le mercredi 7 octobre 2026 à 23:59." """
     closes = last_moment(engine.deadline(snapshot, rule, day))
-    change = _("la réservation") if rule.direction == CutoffRule.Direction.BOOKING else _("l'annulation")
-    if rule.applies_to_id:
-        change = _("%(change)s (%(unit)s)") % {"change": change, "unit": rule.applies_to}
     sentence = _("Avec ces règles, %(change)s pour le %(day)s ferme le %(deadline)s à %(time)s.") % {
-        "change": change,
+        "change": change_words(rule, for_others),
         "day": long_date(day),
         "deadline": long_date(closes.date()),
         "time": formats.time_format(closes.time(), "H:i"),
     }
     return f"{sentence} {late_sentence(rule)}"
+
+
+def change_words(rule: CutoffRule, for_others: bool) -> str:
+    """The change in words: la réservation, la réservation (Matin) for a unit's own rule, la réservation
+    (autres unités) for the service's rule when some units have their own (`for_others`): it covers the rest."""
+    change = _("la réservation") if rule.direction == CutoffRule.Direction.BOOKING else _("l'annulation")
+    if rule.applies_to_id:
+        return _("%(change)s (%(unit)s)") % {"change": change, "unit": rule.applies_to}
+    if for_others:
+        return _("%(change)s (autres unités)") % {"change": change}
+    return change
 
 
 def last_moment(deadline: datetime) -> datetime:
@@ -48,7 +56,11 @@ def late_sentence(rule: CutoffRule) -> str:
         CutoffRule.LatePrice.NORMAL: _("Acceptée en retard, elle est facturée au tarif normal.")
         if booking
         else _("Acceptée en retard, le jour reste facturé."),
-        CutoffRule.LatePrice.FIXED: _("Acceptée en retard, elle coûte %(amount)s €.") % {"amount": amount},
+        # pricing.late_price: a fixed price never bills less than on time.
+        CutoffRule.LatePrice.FIXED: _(
+            "Acceptée en retard, elle coûte %(amount)s € (ou le tarif normal s'il est plus élevé)."
+        )
+        % {"amount": amount},
         CutoffRule.LatePrice.PLUS: _("Acceptée en retard, elle coûte le tarif plus %(amount)s €.") % {"amount": amount},
     }[rule.late_price]
     return f"{online} {price}"
@@ -70,15 +82,29 @@ def default_preview_day(service: Service, today: date) -> date | None:
 
 
 def deadline_preview(service: Service, day: date, rules: list[CutoffRule]) -> list[str]:
-    """What the rules mean for `day`, in sentences (the service's saved rules, or rules being edited)."""
+    """What the rules mean for `day`, in sentences (the service's saved rules, or rules being edited):
+    bookings first, then cancellations; units' own rules in the units' order, the service's rule last."""
     snapshot = catalog_snapshot(services=[service], start=day, end=day)
     if not engine.is_open(snapshot, service, day):
         closed = _("Le service n'a pas lieu le %(day)s.") % {"day": long_date(day)}
         note = closed_day_note(snapshot, service, day)
         return [f"{closed} ({note})" if note else closed]
     if not rules:
-        return [_("Sans délai : les changements sont possibles jusqu'au jour même.")]
-    return [deadline_sentence(snapshot, rule, day) for rule in rules]
+        # engine.change_decision: without a rule, a day is past once it has begun.
+        return [
+            _("Sans délai : les changements pour le %(day)s sont possibles jusqu'au %(eve)s à 23:59.")
+            % {"day": long_date(day), "eve": long_date(day - timedelta(days=1))}
+        ]
+    with_own = {rule.direction for rule in rules if rule.applies_to_id}
+    return [
+        deadline_sentence(snapshot, rule, day, for_others=rule.direction in with_own and not rule.applies_to_id)
+        for rule in sorted(rules, key=preview_order)
+    ]
+
+
+def preview_order(rule: CutoffRule) -> tuple[bool, bool, int, int]:
+    unit = rule.applies_to if rule.applies_to_id else None
+    return (rule.direction != CutoffRule.Direction.BOOKING, unit is None, unit.position if unit else 0, rule.pk or 0)
 
 
 def closed_day_note(snapshot: CatalogSnapshot, service: Service, day: date) -> str:
