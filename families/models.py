@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import Service
+
 PHONE = RegexValidator(r"^\+?[0-9 .()-]{8,20}$", _("Numéro de téléphone invalide."))
 
 
@@ -104,6 +106,29 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class Schooling(models.Model):
+    """Where a child goes to school in a school year, kept per year: enrolments for September are made in
+    June while this year's registers still run, and eligibility is checked for the year of the day."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="schoolings")
+    school_year = models.ForeignKey("catalog.SchoolYear", on_delete=models.PROTECT, related_name="+")
+    school = models.CharField(_("école"), max_length=150, blank=True)
+    level = models.CharField(_("niveau"), max_length=3, choices=Service.SchoolLevel.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("scolarité")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "school_year"],
+                name="one_schooling_per_child_and_year",
+                violation_error_message=_("La scolarité de cet enfant pour cette année est déjà indiquée."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.school_year} : {self.level} {self.school}".strip()
 
 
 class ChildHousehold(models.Model):

@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import CutoffRule, Service, ServiceUnit
-from families.models import Child, Household
+from catalog.models import CutoffRule, SchoolYear, Service, ServiceUnit
+from families.models import Child, Decision, Household
+from storage.models import Document, DocumentType
 
 
 class Booking(models.Model):
@@ -38,6 +39,9 @@ class Booking(models.Model):
     # The late rule applied to the change that made it (or cancelled it): what invoicing bills.
     late_price = models.CharField(_("prix du retard"), max_length=6, choices=CutoffRule.LatePrice.choices, blank=True)
     late_amount = models.DecimalField(_("montant du retard"), max_digits=8, decimal_places=2, null=True, blank=True)
+    enrolment = models.ForeignKey(
+        "reservations.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
+    )
     created = models.DateTimeField(_("créée le"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("par")
@@ -100,3 +104,85 @@ class ServiceDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.date}: {self.children}"
+
+
+class EnrolmentRequirement(models.Model):
+    """A piece a service's enrolment needs (seed 003: validated only with every piece asked for)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="enrolment_requirements")
+    document_type = models.ForeignKey(DocumentType, verbose_name=_("type de document"), on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("pièce demandée à l'inscription")
+        verbose_name_plural = _("pièces demandées à l'inscription")
+        ordering = ["service", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "document_type"], name="one_requirement_per_type_and_service")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.document_type)
+
+
+class Enrolment(models.Model):
+    """A household enrols a child in a service for a period, optionally with a typical week that books
+    its days (each household of a shared child enrols for its own weeks)."""
+
+    class Recurrence(models.TextChoices):
+        WEEKLY = "weekly", _("chaque semaine")
+        ALTERNATE = "alternate", _("une semaine sur deux")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="enrolments")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="enrolments")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="enrolments")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+    # The typical week (semaine type): weekday ("0" = Monday) → unit codes; empty: days booked one by one.
+    week = models.JSONField(_("semaine type"), default=dict, blank=True)
+    recurrence = models.CharField(_("rythme"), max_length=10, choices=Recurrence.choices, default=Recurrence.WEEKLY)
+    # Alternate weeks count from this Monday (its week is booked), not from ISO week parity: 2026 has
+    # 53 ISO weeks, so odd and even weeks would swap at New Year.
+    anchor = models.DateField(_("première semaine"), null=True, blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    reason = models.TextField(_("motif"), blank=True)
+    requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    ended_on = models.DateField(_("terminée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inscription")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="enrolment_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(recurrence="weekly") | Q(anchor__isnull=False), name="alternate_weeks_have_an_anchor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.service} ({self.start:%d/%m/%Y} – {self.end:%d/%m/%Y})"
+
+    def week_booked(self, day) -> bool:
+        """Whether the typical week books `day`'s week (always, or one week in two from the anchor)."""
+        if self.recurrence == self.Recurrence.WEEKLY:
+            return True
+        monday = day.toordinal() - day.weekday()
+        return ((monday - self.anchor.toordinal()) // 7) % 2 == 0
+
+
+class EnrolmentPiece(models.Model):
+    """A document sent with an enrolment request for one of the service's requirements."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="pieces")
+    requirement = models.ForeignKey(EnrolmentRequirement, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrolment", "requirement"], name="one_piece_per_requirement")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.requirement}"

@@ -16,7 +16,7 @@ from catalog.engine import ChangeDecision, Reason
 from catalog.models import CutoffRule, Service, ServiceUnit
 from catalog.selectors import catalog_snapshot, services_with_rules
 from families.models import Child, Household
-from reservations.models import Booking, BookingEvent, ServiceDay
+from reservations.models import Booking, BookingEvent, Enrolment, ServiceDay
 from reservations.places import count, lock_service_days, places_left
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
@@ -45,6 +45,7 @@ class DayRequest:
     service: Service
     date: date
     units: frozenset[str]  # unit codes
+    enrolment: Enrolment | None = None  # the typical week that asks for it
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def _booking(
         source=SOURCES.get(channel, Booking.Source.COUNTER),
         late_price=charge.price if charge else "",
         late_amount=charge.amount if charge else None,
+        enrolment=request.enrolment,
     )
 
 

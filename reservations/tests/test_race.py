@@ -14,9 +14,10 @@ from catalog.models import SchoolYear, Service
 from catalog.selectors import services_with_rules
 from core.testing import on_own_connection
 from families.models import Child, Decision, Household
-from reservations import places, services
+from reservations import places
 from reservations.models import Booking, ServiceDay
 from reservations.services import Channel, DayRequest, bookings_take
+from reservations.services import bookings as services
 from tests.factories import ChildFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket, family
 
 WEDNESDAY, NOW = date(2026, 10, 14), datetime(2026, 10, 1, 9, tzinfo=PARIS)

@@ -1,0 +1,265 @@
+"""Enrolments: requested by a household with the pieces the service asks for, decided by staff, and
+turned into bookings through the same rules and locks as any booking."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from catalog import engine, pricing
+from catalog.models import CutoffRule, SchoolYear, Service
+from catalog.selectors import catalog_snapshot, services_with_rules
+from core.roles import Capability, can
+from families.models import Child, Decision, Household, Schooling
+from families.selectors import child_key, household_key
+from families.services.common import ensure_acts_for
+from reservations.models import Booking, Enrolment, EnrolmentPiece, EnrolmentRequirement
+from reservations.notifications import notify_enrolment_decision
+from reservations.places import age_in_months
+from reservations.services.bookings import Channel, DayRequest, Outcome, bookings_cancel, bookings_take
+from storage.services import document_upload
+
+Week = Mapping[int, list[str]]  # weekday (0 = Monday) → unit codes
+Upload = tuple[IO[bytes], str]  # a file and the name it had on the family's device
+
+
+def enrolment_request(
+    *,
+    actor: User,
+    child: Child,
+    household: Household,
+    service: Service,
+    school_year: SchoolYear,
+    week: Week,
+    recurrence: str = Enrolment.Recurrence.WEEKLY,
+    anchor: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    pieces: Mapping[int, Upload] | None = None,
+) -> Enrolment:
+    """A household asks to enrol its child; validated at once where the service needs no validation."""
+    ensure_acts_for(actor, household)
+    service = services_with_rules().get(pk=service.pk)
+    start, end = start or school_year.start, end or school_year.end
+    enrolment = Enrolment(
+        child=child,
+        household=household,
+        service=service,
+        school_year=school_year,
+        start=start,
+        end=end,
+        week=_week_checked(service, week),
+        recurrence=recurrence,
+        anchor=anchor - timedelta(days=anchor.weekday()) if anchor else None,
+        requested_by=actor,
+    )
+    _check(enrolment)
+    with transaction.atomic():
+        Household.objects.select_for_update().get(pk=household.pk)  # one request at a time per household
+        if _overlapping(enrolment).exists():
+            raise ValidationError(_("Cet enfant est déjà inscrit à ce service sur cette période par votre foyer."))
+        enrolment.save()
+        _attach_pieces(actor, enrolment, pieces or {})
+        if not service.enrolment_requires_validation:
+            enrolment_decide(actor=None, enrolment=enrolment, accept=True)
+    return enrolment
+
+
+def _week_checked(service: Service, week: Week) -> dict[str, list[str]]:
+    """The typical week as stored; each day's units must be bookable together and billable."""
+    checked = {}
+    for weekday, codes in sorted(week.items()):
+        if not codes:
+            continue
+        if int(weekday) not in service.weekdays:
+            raise ValidationError({"week": _("Le service n'a pas lieu ce jour de la semaine.")})
+        try:
+            pricing.units_check(service, codes)
+            pricing.billed_cover(service, codes)
+        except pricing.PricingRefused as refused:
+            raise ValidationError({"week": f"{engine.REASON_MESSAGES[refused.reason]} {refused.detail}"}) from None
+        checked[str(int(weekday))] = sorted(codes)
+    return checked
+
+
+def _check(enrolment: Enrolment) -> None:
+    """The period within the school year, the alternate weeks' first one, the child eligible for the year."""
+    service, child, year = enrolment.service, enrolment.child, enrolment.school_year
+    if child.status != Decision.VALIDATED:
+        raise ValidationError(_("La mairie doit d'abord valider l'enfant."))
+    if not (year.start <= enrolment.start <= enrolment.end <= year.end):
+        raise ValidationError(
+            {"start": _("La période doit être comprise dans l'année scolaire %(year)s.") % {"year": year}}
+        )
+    if enrolment.recurrence == Enrolment.Recurrence.ALTERNATE and enrolment.anchor is None:
+        raise ValidationError({"anchor": _("Indiquez la première semaine de la garde une semaine sur deux.")})
+    age = age_in_months(child, enrolment.start)
+    too_young = service.min_age_months is not None and age < service.min_age_months
+    if too_young or (service.max_age_months is not None and age > service.max_age_months):
+        raise ValidationError(_("L'âge de l'enfant ne correspond pas à ce service."))
+    if service.school_levels:
+        schooling = Schooling.objects.filter(child=child, school_year=year).first()
+        if schooling is None or not schooling.level:
+            raise ValidationError(_("Indiquez la classe de l'enfant pour l'année %(year)s.") % {"year": year})
+        if schooling.level not in service.school_levels:
+            raise ValidationError(
+                _("Ce service n'accueille pas les enfants de %(level)s.") % {"level": schooling.level}
+            )
+
+
+def _overlapping(enrolment: Enrolment):
+    return Enrolment.objects.filter(
+        child=enrolment.child,
+        household=enrolment.household,
+        service=enrolment.service,
+        status__in=[Decision.PENDING, Decision.VALIDATED],
+        start__lte=enrolment.end,
+        end__gte=enrolment.start,
+        ended_on__isnull=True,
+    )
+
+
+def _attach_pieces(actor: User, enrolment: Enrolment, pieces: Mapping[int, Upload]) -> None:
+    """Every piece the service asks for, stored in the household's documents about the child."""
+    requirements = list(EnrolmentRequirement.objects.filter(service=enrolment.service).select_related("document_type"))
+    if missing := [r for r in requirements if r.pk not in pieces]:
+        raise ValidationError({"pieces": _("Pièces manquantes : %(names)s.") % {"names": ", ".join(map(str, missing))}})
+    for requirement in requirements:
+        upload, name = pieces[requirement.pk]
+        document = document_upload(
+            upload=upload,
+            client_name=name,
+            owner=household_key(enrolment.household),
+            uploaded_by=actor,
+            document_type=requirement.document_type,
+            subject=child_key(enrolment.child),
+        )
+        EnrolmentPiece.objects.create(enrolment=enrolment, requirement=requirement, document=document)
+
+
+@dataclass
+class Decided:
+    enrolment: Enrolment
+    bookings: Outcome = field(default_factory=Outcome)
+
+
+def enrolment_decide(
+    *, actor: User | None, enrolment: Enrolment, accept: bool, reason: str = "", now: datetime | None = None
+) -> Decided:
+    """Validate (its typical week is booked) or refuse (with the reason the family reads)."""
+    if actor is not None and not can(actor, Capability.FAMILIES_REVIEW):
+        raise ValidationError(_("Seule la structure valide une inscription."))
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif du refus : la famille le lira.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status != Decision.PENDING:
+            raise ValidationError(_("Cette inscription a déjà été traitée."))
+        enrolment.status = Decision.VALIDATED if accept else Decision.REFUSED
+        enrolment.reason = "" if accept else reason.strip()
+        enrolment.decided_at, enrolment.decided_by = now, actor
+        enrolment.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        decided = Decided(enrolment)
+        if accept:
+            decided.bookings = _book_week(actor, enrolment, enrolment.start, now)
+        audit_record(
+            actor=actor,
+            action="reservations.enrolment",
+            target=enrolment,
+            changes={"status": enrolment.status, "reason": enrolment.reason},
+            context=enrolment.household,
+        )
+        notify_enrolment_decision(enrolment, decided.bookings.refused)
+    return decided
+
+
+def _book_week(actor: User | None, enrolment: Enrolment, since: date, now: datetime) -> Outcome:
+    """The typical week's days from `since` (never before today) to the end, set-based: days past their
+    cutoff are skipped without surcharge, full days are reported."""
+    service = services_with_rules().get(pk=enrolment.service_id)
+    first = max(since, enrolment.start, timezone.localdate(now))
+    snapshot = catalog_snapshot(services=[service], start=first, end=enrolment.end)
+    requests = [
+        DayRequest(enrolment.child, enrolment.household, service, day, frozenset(units), enrolment)
+        for day, units in _typical_days(enrolment, first, enrolment.end)
+        if engine.is_open(snapshot, service, day)
+    ]
+    return bookings_take(actor=actor, requests=requests, channel=Channel.ENROLMENT, now=now)
+
+
+def _typical_days(enrolment: Enrolment, first: date, last: date):
+    day = first
+    while day <= last:
+        units = enrolment.week.get(str(day.weekday()))
+        if units and enrolment.week_booked(day):
+            yield day, units
+        day += timedelta(days=1)
+
+
+def enrolment_week_change(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    since: date,
+    week: Week,
+    recurrence: str | None = None,
+    anchor: date | None = None,
+    now: datetime | None = None,
+) -> tuple[Outcome, Outcome]:
+    """A new typical week from `since` on: the enrolment's later bookings follow it (those the commune's
+    rule no longer lets go stay, billed); returns what was cancelled and what was booked."""
+    ensure_acts_for(actor, enrolment.household)
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().select_related("service").get(pk=enrolment.pk)
+        service = services_with_rules().get(pk=enrolment.service_id)
+        enrolment.week = _week_checked(service, week)
+        enrolment.recurrence = recurrence or enrolment.recurrence
+        enrolment.anchor = anchor - timedelta(days=anchor.weekday()) if anchor else enrolment.anchor
+        _check(enrolment)
+        enrolment.save(update_fields=["week", "recurrence", "anchor"])
+        wanted = {(day, code) for day, units in _typical_days(enrolment, since, enrolment.end) for code in units}
+        later = Booking.objects.filter(enrolment=enrolment, date__gte=since, state__in=Booking.HOLDING)
+        dropped = [b for b in later.select_related("unit") if (b.date, b.unit.code) not in wanted]
+        cancelled = bookings_cancel(actor=actor, bookings=dropped, channel=Channel.ONLINE, now=now)
+        booked = _book_week(actor, enrolment, since, now) if enrolment.status == Decision.VALIDATED else Outcome()
+    return cancelled, booked
+
+
+def enrolment_end_preview(*, enrolment: Enrolment, on: date, now: datetime | None = None) -> tuple[list, list]:
+    """What ending the enrolment on `on` does, before confirming: the bookings cancelled, and those the
+    commune's cancellation rule keeps (too late to cancel: they stay billed)."""
+    now = now or timezone.now()
+    later = list(
+        Booking.objects.filter(enrolment=enrolment, date__gte=on, state__in=Booking.HOLDING).select_related("unit")
+    )
+    service = services_with_rules().get(pk=enrolment.service_id)
+    snapshot = catalog_snapshot(services=[service], start=on, end=max((b.date for b in later), default=on))
+    free, kept = [], []
+    for booking in later:
+        decision = engine.change_decision(
+            snapshot, service, booking.date, now, CutoffRule.Direction.CANCELLATION, None, booking.unit_id
+        )
+        (free if decision.allowed else kept).append(booking)
+    return free, kept
+
+
+def enrolment_end(*, actor: User, enrolment: Enrolment, on: date, now: datetime | None = None) -> Outcome:
+    """End the enrolment on `on`: its later bookings are cancelled by the commune's rule."""
+    ensure_acts_for(actor, enrolment.household)
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        later = Booking.objects.filter(enrolment=enrolment, date__gte=on, state__in=Booking.HOLDING)
+        outcome = bookings_cancel(actor=actor, bookings=list(later), channel=Channel.ONLINE, now=now)
+        enrolment.ended_on = on
+        enrolment.save(update_fields=["ended_on"])
+        audit_record(actor=actor, action="reservations.enrolment_end", target=enrolment, context=enrolment.household)
+    return outcome

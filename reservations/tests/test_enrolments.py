@@ -1,0 +1,214 @@
+"""Enrolments: requested with the service's pieces, checked for the child's year, decided by staff,
+and turned into the typical week's bookings (one week in two from an anchor, not ISO parity); a new
+typical week from a date moves later bookings; ending one cancels by the commune's rule."""
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from catalog.calendar import PARIS
+from catalog.models import CutoffRule, SchoolYear, Service
+from core.roles import Role
+from families.models import Decision, Schooling
+from reservations.models import Booking, Enrolment, EnrolmentRequirement
+from reservations.services import (
+    enrolment_decide,
+    enrolment_end,
+    enrolment_end_preview,
+    enrolment_request,
+    enrolment_week_change,
+)
+from tests.factories import (
+    ChildFactory,
+    CutoffRuleFactory,
+    DocumentTypeFactory,
+    SchoolYearFactory,
+    ServiceFactory,
+    TariffFactory,
+    UserFactory,
+    bracket,
+    family,
+    parent_of,
+)
+from tests.samples import pdf_bytes
+
+SEPTEMBER = datetime(2026, 9, 1, 9, tzinfo=PARIS)
+CARE_UNITS = [
+    {"code": "matin", "name": "Matin", "duration_hours": "1.5", "position": 1},
+    {"code": "soir", "name": "Soir", "duration_hours": "2.5", "position": 2},
+]
+
+
+@pytest.fixture
+def year(in_clisson) -> SchoolYear:
+    return SchoolYearFactory()  # 2026-09-01 → 2027-08-31, zone B
+
+
+@pytest.fixture
+def care(year) -> Service:
+    """A périscolaire with a morning and an evening unit, on the four school days, 2 working days' notice."""
+    service = ServiceFactory(name="Périscolaire", kind=Service.Kind.MORNING_CARE, units=CARE_UNITS, capacity=30)
+    for unit in service.units.all():
+        bracket(TariffFactory(service=service, unit=unit), 0, None, "2.00")
+    CutoffRuleFactory(service=service, amount=2, late_price=CutoffRule.LatePrice.FIXED, late_amount=Decimal("4"))
+    CutoffRuleFactory(service=service, direction=CutoffRule.Direction.CANCELLATION, amount=2)
+    return service
+
+
+@pytest.fixture
+def agent(in_clisson):
+    return UserFactory(role=Role.ADMINISTRATOR)
+
+
+def validated_child(household, **fields):
+    return ChildFactory(household=household, status=Decision.VALIDATED, **fields)
+
+
+def request_for(child, service, year, week, household=None, **options):
+    household = household or child.households.first()
+    return enrolment_request(
+        actor=parent_of(household),
+        child=child,
+        household=household,
+        service=service,
+        school_year=year,
+        week=week,
+        **options,
+    )
+
+
+def booked_days(enrolment) -> list[date]:
+    return sorted({b.date for b in Booking.objects.filter(enrolment=enrolment, state__in=Booking.HOLDING)})
+
+
+def test_a_validated_typical_week_books_its_days_from_today_and_tells_the_family(
+    care, year, agent, frozen_at, django_capture_on_commit_callbacks
+):
+    frozen_at(SEPTEMBER)
+    lea = validated_child(family())
+    enrolment = request_for(lea, care, year, {1: ["matin", "soir"], 3: ["soir"]}, end=date(2026, 9, 30))
+    assert enrolment.status == Decision.PENDING and not Booking.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = enrolment_decide(actor=agent, enrolment=enrolment, accept=True, now=SEPTEMBER)
+
+    days = booked_days(enrolment)
+    assert days[0] == date(2026, 9, 3)  # Tuesday 1st and 2nd... the first Tuesday is past its cutoff
+    assert {d.weekday() for d in days} == {1, 3} and all(d <= date(2026, 9, 30) for d in days)
+    assert not any(b.late_price for b in Booking.objects.filter(enrolment=enrolment))  # skipped, never surcharged
+    assert Booking.objects.filter(enrolment=enrolment, date=date(2026, 9, 8)).count() == 2  # matin and soir
+    assert decided.bookings.refused  # the first Tuesday, too late
+    (message,) = [m for m in mail.outbox if "Inscription validée" in m.subject]
+    assert "Périscolaire" in message.subject
+
+
+def test_one_week_in_two_counts_from_its_anchor_across_new_year(care, year, agent, frozen_at):
+    frozen_at(SEPTEMBER)
+    household = family()
+    lea = validated_child(household)
+    week_a = request_for(
+        lea,
+        care,
+        year,
+        {0: ["soir"]},
+        recurrence=Enrolment.Recurrence.ALTERNATE,
+        anchor=date(2026, 12, 23),
+        start=date(2026, 12, 14),
+        end=date(2027, 1, 31),
+    )
+    enrolment_decide(actor=agent, enrolment=week_a, accept=True, now=SEPTEMBER)
+
+    # Anchored on the week of Monday 21 December (holidays: no care), then every other week: 4 and 18 Jan.
+    # ISO parity would have swapped at New Year (2026 has 53 weeks): weeks 53 and 1 are both odd.
+    assert booked_days(week_a) == [date(2027, 1, 4), date(2027, 1, 18)]
+
+
+def test_the_other_household_of_a_shared_child_enrols_for_the_other_weeks(care, year, agent, frozen_at):
+    frozen_at(SEPTEMBER)
+    martin, moreau = family(), family("Famille Moreau")
+    lea = validated_child(martin)
+    lea.households.add(moreau)
+    options = {"recurrence": Enrolment.Recurrence.ALTERNATE, "start": date(2027, 1, 4), "end": date(2027, 1, 31)}
+    ours = request_for(lea, care, year, {0: ["soir"]}, anchor=date(2027, 1, 4), **options)
+    theirs = request_for(lea, care, year, {0: ["soir"]}, household=moreau, anchor=date(2027, 1, 11), **options)
+    for enrolment in (ours, theirs):
+        enrolment_decide(actor=agent, enrolment=enrolment, accept=True, now=SEPTEMBER)
+
+    assert booked_days(ours) == [date(2027, 1, 4), date(2027, 1, 18)]
+    assert booked_days(theirs) == [date(2027, 1, 11), date(2027, 1, 25)]
+    assert set(Booking.objects.filter(enrolment=theirs).values_list("household", flat=True)) == {moreau.pk}
+
+
+def test_the_request_is_checked_for_the_childs_year_and_the_pieces_the_service_asks(care, year):
+    household = family()
+    lea = validated_child(household, birth_date=date(2019, 3, 2))
+    Service.objects.filter(pk=care.pk).update(school_levels=["CP", "CE1"])
+    with pytest.raises(ValidationError, match="Indiquez la classe"):
+        request_for(lea, care, year, {1: ["soir"]})
+    Schooling.objects.create(child=lea, school_year=year, level="GS")
+    with pytest.raises(ValidationError, match="n'accueille pas les enfants de GS"):
+        request_for(lea, care, year, {1: ["soir"]})
+    Schooling.objects.filter(child=lea).update(level="CP")
+
+    insurance = EnrolmentRequirement.objects.create(service=care, document_type=DocumentTypeFactory(name="Assurance"))
+    with pytest.raises(ValidationError, match="Pièces manquantes : Assurance"):
+        request_for(lea, care, year, {1: ["soir"]})
+    with pytest.raises(ValidationError, match="n'a pas lieu ce jour"):
+        request_for(lea, care, year, {2: ["soir"]}, pieces={insurance.pk: (io.BytesIO(pdf_bytes()), "a.pdf")})
+    enrolment = request_for(lea, care, year, {1: ["soir"]}, pieces={insurance.pk: (io.BytesIO(pdf_bytes()), "a.pdf")})
+    assert enrolment.pieces.get().document.document_type.name == "Assurance"
+    with pytest.raises(ValidationError, match="déjà inscrit"):
+        request_for(lea, care, year, {3: ["soir"]}, pieces={insurance.pk: (io.BytesIO(pdf_bytes()), "b.pdf")})
+
+
+def test_a_service_without_validation_enrols_at_once_and_a_refusal_says_why(care, year, agent, frozen_at):
+    frozen_at(SEPTEMBER)
+    household = family()
+    lea, tom = validated_child(household), validated_child(household)
+    with pytest.raises(ValidationError, match="motif"):
+        enrolment_decide(actor=agent, enrolment=request_for(lea, care, year, {1: ["soir"]}), accept=False)
+    refused = enrolment_decide(
+        actor=agent, enrolment=Enrolment.objects.get(child=lea), accept=False, reason="Dossier incomplet"
+    ).enrolment
+    assert refused.status == Decision.REFUSED and refused.reason == "Dossier incomplet"
+
+    Service.objects.filter(pk=care.pk).update(enrolment_requires_validation=False)
+    at_once = request_for(tom, care, year, {1: ["soir"]}, end=date(2026, 9, 30))
+    at_once.refresh_from_db()
+    assert at_once.status == Decision.VALIDATED and booked_days(at_once)
+
+
+def test_a_new_typical_week_from_a_date_moves_later_bookings_and_ending_cancels_by_the_rule(
+    care, year, agent, frozen_at
+):
+    frozen_at(SEPTEMBER)
+    lea = validated_child(family())
+    enrolment = request_for(lea, care, year, {1: ["soir"]}, end=date(2026, 10, 16))
+    enrolment_decide(actor=agent, enrolment=enrolment, accept=True, now=SEPTEMBER)
+    parent = parent_of(enrolment.household)
+
+    cancelled, booked = enrolment_week_change(
+        actor=parent, enrolment=enrolment, since=date(2026, 10, 1), week={3: ["soir"]}, now=SEPTEMBER
+    )
+    days = booked_days(enrolment)
+    assert [d for d in days if d < date(2026, 10, 1)] == [
+        date(2026, 9, 8),
+        date(2026, 9, 15),
+        date(2026, 9, 22),
+        date(2026, 9, 29),
+    ]
+    assert [d for d in days if d >= date(2026, 10, 1)] == [date(2026, 10, 1), date(2026, 10, 8), date(2026, 10, 15)]
+    assert len(cancelled.changed) == 2 and len(booked.changed) == 3
+
+    now = datetime(2026, 10, 7, 9, tzinfo=PARIS)  # the 8th is past its 2 working days, the 15th is not
+    free, kept = enrolment_end_preview(enrolment=enrolment, on=date(2026, 10, 8), now=now)
+    assert [b.date for b in free] == [date(2026, 10, 15)] and [b.date for b in kept] == [date(2026, 10, 8)]
+    outcome = enrolment_end(actor=parent, enrolment=enrolment, on=date(2026, 10, 8), now=now)
+    assert [b.date for b in outcome.changed] == [date(2026, 10, 15)]
+    assert booked_days(enrolment)[-1] == date(2026, 10, 8)  # too late to cancel: it stays, billed
+    enrolment.refresh_from_db()
+    assert enrolment.ended_on == date(2026, 10, 8)
