@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -73,7 +75,59 @@ def model_serializer(model_class: type) -> type[api.ModelSerializer]:
     return type(f"{model_class.__name__}Serializer", (api.ModelSerializer,), {"Meta": meta})
 
 
+def code_of(source: str) -> api.CharField:
+    """The code of a linked unit or combination, beside its id (null when there is none)."""
+    return api.CharField(source=f"{source}.code", read_only=True, allow_null=True, help_text=f"code of {source}")
+
+
+class ServiceUnitSerializer(api.ModelSerializer):
+    requires_codes = serializers.SlugRelatedField(
+        source="requires", slug_field="code", many=True, read_only=True, help_text="codes of `requires`"
+    )
+    excludes_codes = serializers.SlugRelatedField(
+        source="excludes", slug_field="code", many=True, read_only=True, help_text="codes of `excludes`"
+    )
+
+    class Meta:
+        model = models.ServiceUnit
+        fields = [
+            "id",
+            "service",
+            "code",
+            "name",
+            "duration_hours",
+            "capacity",
+            "position",
+            "requires",
+            "requires_codes",
+            "excludes",
+            "excludes_codes",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "requires": {"help_text": "ids of the units: booked only with one of them the same day (empty: alone)"},
+            "excludes": {"help_text": "ids of the units never booked the same day"},
+        }
+
+
+class UnitCombinationSerializer(api.ModelSerializer):
+    unit_codes = serializers.SlugRelatedField(
+        source="units", slug_field="code", many=True, read_only=True, help_text="codes of `units`"
+    )
+
+    class Meta:
+        model = models.UnitCombination
+        fields = ["id", "service", "code", "name", "priority", "units", "unit_codes"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "units": {"help_text": "ids of the units billed together as this combination"},
+            "priority": {"help_text": "the highest priority is billed first when several combinations fit a day"},
+        }
+
+
 class CutoffRuleSerializer(api.ModelSerializer):
+    applies_to_code = code_of("applies_to")
+
     class Meta:
         model = models.CutoffRule
         fields = "__all__"
@@ -87,6 +141,8 @@ class TariffBracketSerializer(api.ModelSerializer):
 
 class TariffSerializer(api.ModelSerializer):
     brackets = TariffBracketSerializer(many=True, read_only=True)
+    unit_code = code_of("unit")
+    combination_code = code_of("combination")
 
     class Meta:
         model = models.Tariff
@@ -97,6 +153,8 @@ AgeGroupCapacitySerializer = model_serializer(models.AgeGroupCapacity)
 
 
 class ServiceSerializer(api.ModelSerializer):
+    units = ServiceUnitSerializer(many=True, read_only=True)
+    combinations = UnitCombinationSerializer(many=True, read_only=True)
     cutoff_rules = CutoffRuleSerializer(many=True, read_only=True)
     age_groups = AgeGroupCapacitySerializer(many=True, read_only=True)
     # What validate_weekdays allows, said in the schema (the model's column would allow up to 32767).
@@ -150,13 +208,46 @@ class DaysQuerySerializer(api.Serializer):
         return attrs
 
 
-class ServiceFilters(api.Filters):
+class Filters(api.Filters):
+    """`core.api.Filters`, where a parameter sent empty (`?service=`) is refused as the schema says, rather than
+    ignored (DRF reads an empty optional value of a query string as one not sent)."""
+
+    def to_internal_value(self, data):
+        errors = {}
+        for name, field in self.fields.items():
+            if isinstance(data, QueryDict) and data.get(name) == "":
+                try:
+                    field.run_validation("")
+                except serializers.ValidationError as exc:
+                    errors[name] = exc.detail
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class ServiceFilters(Filters):
     site = api.IdField(required=False, source="site_id", help_text="id of a site: its services only")
     kind = serializers.ChoiceField(choices=models.Service.Kind.choices, required=False)
 
 
-class OfServiceFilters(api.Filters):
+class OfServiceFilters(Filters):
     service = api.IdField(required=False, source="service_id", help_text="id of a service: its rows only")
+
+
+class CombinationFilters(OfServiceFilters):
+    unit = api.IdField(required=False, source="units", help_text="id of a unit: the combinations holding it")
+
+
+class CutoffRuleFilters(OfServiceFilters):
+    applies_to = api.IdField(required=False, source="applies_to_id", help_text="id of a unit: its own rules only")
+    direction = serializers.ChoiceField(choices=models.CutoffRule.Direction.choices, required=False)
+
+
+class TariffFilters(OfServiceFilters):
+    unit = api.IdField(required=False, source="unit_id", help_text="id of a unit: the tariffs pricing it alone")
+    combination = api.IdField(
+        required=False, source="combination_id", help_text="id of a combination: the tariffs pricing it"
+    )
 
 
 class ServiceViewSet(CatalogViewSet):
@@ -164,7 +255,10 @@ class ServiceViewSet(CatalogViewSet):
     filter_serializer_class = ServiceFilters
 
     def get_queryset(self):
-        return services_with_rules()
+        # What the engine reads, and the codes the answer names its rules' and tariffs' units by.
+        return services_with_rules().prefetch_related(
+            "cutoff_rules__applies_to", "tariffs__unit", "tariffs__combination"
+        )
 
     @extend_schema(parameters=[DaysQuerySerializer], responses=DaySerializer(many=True))
     # A bounded list (MAX_DAYS at most): one page, and 422 for a period the rules refuse.
@@ -217,22 +311,43 @@ class AgeGroupCapacityViewSet(CatalogViewSet):
     filter_serializer_class = OfServiceFilters
 
 
-class CutoffRuleViewSet(CatalogViewSet):
-    queryset = models.CutoffRule.objects.all()
-    serializer_class = CutoffRuleSerializer
+class CatalogReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # Read only: units and combinations are written from the back-office and by the catalogue's import. Any
+    # other method is a 405 to every signed-in user, as the operation does not exist.
+
+    permission_classes = [IsAuthenticated]
+    lookup_value_converter = "int"
+    error_statuses: tuple[int, ...] = ()
+
+
+class ServiceUnitViewSet(CatalogReadViewSet):
+    queryset = models.ServiceUnit.objects.prefetch_related("requires", "excludes")
+    serializer_class = ServiceUnitSerializer
     filter_serializer_class = OfServiceFilters
+
+
+class UnitCombinationViewSet(CatalogReadViewSet):
+    queryset = models.UnitCombination.objects.prefetch_related("units")
+    serializer_class = UnitCombinationSerializer
+    filter_serializer_class = CombinationFilters
+
+
+class CutoffRuleViewSet(CatalogViewSet):
+    queryset = models.CutoffRule.objects.select_related("applies_to")
+    serializer_class = CutoffRuleSerializer
+    filter_serializer_class = CutoffRuleFilters
 
 
 class TariffViewSet(CatalogViewSet):
-    queryset = models.Tariff.objects.prefetch_related("brackets")
+    queryset = models.Tariff.objects.select_related("unit", "combination").prefetch_related("brackets")
     serializer_class = TariffSerializer
-    filter_serializer_class = OfServiceFilters
+    filter_serializer_class = TariffFilters
 
     def save_entry(self, entry, changed_fields):
         return tariff_save(actor=self.request.user, tariff=entry, changed_fields=changed_fields)
 
 
-class OfTariffFilters(api.Filters):
+class OfTariffFilters(Filters):
     tariff = api.IdField(required=False, source="tariff_id", help_text="id of a tariff: its brackets only")
 
 

@@ -208,6 +208,8 @@ class Side:
     window: dict[str, catalog.BookingWindow]
     capacity: dict[str, catalog.CapacityOverride]
     age_group: dict[str, catalog.AgeGroupCapacity]
+    unit: dict[str, catalog.ServiceUnit]
+    combination: dict[str, catalog.UnitCombination]
 
 
 @dataclass
@@ -522,6 +524,11 @@ ROUTES: dict[str, Row] = {
         f"{name}-detail": api(SIGNED_IN, DETAIL, write=CATALOG_ADMIN, objects=commune_record(kind, "pk", key))
         for name, (kind, key) in CATALOG_API.items()
     },
+    # Units and combinations: read only (the back-office and the import write them)
+    "serviceunit-list": api(SIGNED_IN),
+    "serviceunit-detail": api(SIGNED_IN, objects=commune_record("unit", "pk", "S1")),
+    "unitcombination-list": api(SIGNED_IN),
+    "unitcombination-detail": api(SIGNED_IN, objects=commune_record("combination", "pk", "S1")),
     "service-days": api(
         SIGNED_IN,
         write=CATALOG_ADMIN,
@@ -831,6 +838,10 @@ def _catalog(schema: str, manager=None, far: bool = False) -> dict:
     cutoff = {key: CutoffRuleFactory(service=s, **pk()) for key, s in service.items()}
     first = service["S1"]
     now = timezone.now()
+    # The factory's unit has an id of this schema's sequence: S1 gets one at the far ids too.
+    evening = catalog.ServiceUnit.objects.create(service=first, code="soir", name="Soir", duration_hours=2, **pk())
+    combination = catalog.UnitCombination.objects.create(service=first, code="repas-soir", name="Repas, soir", **pk())
+    combination.units.set([first.units.get(code="repas"), evening])
     return {
         "site": {"A": site},
         "year": {
@@ -862,6 +873,8 @@ def _catalog(schema: str, manager=None, far: bool = False) -> dict:
                 service=first, label="Petits", max_age_months=72, capacity=8, **pk()
             )
         },
+        "unit": {"S1": evening},
+        "combination": {"S1": combination},
     }
 
 

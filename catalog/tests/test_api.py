@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from audit.selectors import entries_for
-from catalog.models import CutoffRule, Service, Tariff
+from catalog.models import CutoffRule, Service, Tariff, UnitCombination
 from core.errors import ErrorCode
 from core.roles import Role
 from core.testing import frozen_clock
@@ -357,6 +357,8 @@ def test_lists_are_pages_filtered_by_query_parameters(wednesdays):
         ({"limit": "1.0"}, "limit"),
         ({"offset": -1}, "offset"),
         ({"service": "abc"}, "service"),
+        ({"service": ""}, "service"),  # an empty value is no id, and not an absent filter
+        ({"direction": ""}, "direction"),
         ({"servcie": 1}, "servcie"),  # a misspelt filter would otherwise return every row
     ],
 )
@@ -447,3 +449,148 @@ def test_the_schema_documents_errors_pages_and_strict_bodies(clisson):
         for media in operation.get("requestBody", {}).get("content", {}).values()
     }
     assert len(bodies) >= 20 and all(components[name]["additionalProperties"] is False for name in bodies)
+
+
+# --- What a service sells: units, combinations, and the rules and tariffs that name them -------------------
+
+
+HOLIDAY_UNITS = [
+    ("journee", "Journée", "8"),
+    ("matin", "Matin", "3"),
+    ("apres-midi", "Après-midi", "3.5"),
+    ("repas", "Repas", "1.5"),
+]
+
+
+@pytest.fixture
+def holiday_centre(clisson):
+    """Journée, matin, après-midi and repas; matin + repas + après-midi billed as one journée."""
+    with schema_context("clisson"):
+        SchoolYearFactory()
+        service = ServiceFactory(
+            name="Centre de loisirs",
+            code="centre",
+            unit=Service.Unit.DAY,
+            booking_mode=Service.BookingMode.REQUEST,
+            units=[
+                {"code": code, "name": name, "duration_hours": Decimal(hours), "position": position}
+                for position, (code, name, hours) in enumerate(HOLIDAY_UNITS)
+            ],
+        )
+        units = {unit.code: unit for unit in service.units.all()}
+        units["journee"].excludes.set([units["matin"], units["apres-midi"]])
+        units["repas"].requires.set([units["journee"], units["matin"], units["apres-midi"]])
+        whole = UnitCombination.objects.create(service=service, code="journee-complete", name="Journée", priority=30)
+        whole.units.set([units["matin"], units["repas"], units["apres-midi"]])
+        lunch = UnitCombination.objects.create(service=service, code="matin-repas", name="Matin, repas", priority=10)
+        lunch.units.set([units["matin"], units["repas"]])
+        TariffFactory(service=service, unit=None, combination=whole)
+        TariffFactory(service=service, unit=units["matin"])
+        CutoffRuleFactory(service=service, applies_to=units["matin"])
+        CutoffRuleFactory(service=service, direction=CutoffRule.Direction.CANCELLATION)
+    return service, units, {"whole": whole, "lunch": lunch}
+
+
+def test_a_services_units_and_combinations_are_read_with_their_rules(holiday_centre):
+    service, units, _combinations = holiday_centre
+    client = api_client("clisson.localhost")
+
+    listed = client.get("/api/v1/catalog/units", {"service": service.pk}).json()
+    repas = client.get(f"/api/v1/catalog/units/{units['repas'].pk}").json()
+    journee = client.get(f"/api/v1/catalog/units/{units['journee'].pk}").json()
+    combined = client.get("/api/v1/catalog/unit-combinations", {"service": service.pk}).json()
+    with_lunch = client.get("/api/v1/catalog/unit-combinations", {"unit": units["repas"].pk}).json()
+
+    assert set(listed) == {"count", "next", "previous", "results"}
+    assert [u["code"] for u in listed["results"]] == ["journee", "matin", "apres-midi", "repas"]
+    assert repas == {
+        "id": units["repas"].pk,
+        "service": service.pk,
+        "code": "repas",
+        "name": "Repas",
+        "duration_hours": "1.50",
+        "capacity": None,
+        "position": 3,
+        "requires": [units["journee"].pk, units["matin"].pk, units["apres-midi"].pk],
+        "requires_codes": ["journee", "matin", "apres-midi"],
+        "excludes": [],
+        "excludes_codes": [],
+    }
+    assert journee["excludes_codes"] == ["matin", "apres-midi"]
+    assert [(c["code"], c["priority"], c["unit_codes"]) for c in combined["results"]] == [
+        ("journee-complete", 30, ["matin", "apres-midi", "repas"]),
+        ("matin-repas", 10, ["matin", "repas"]),
+    ]
+    assert combined["results"][0]["units"] == [units["matin"].pk, units["apres-midi"].pk, units["repas"].pk]
+    assert with_lunch["count"] == 2
+
+
+def test_rules_and_tariffs_name_their_unit_or_combination_by_id_and_code(holiday_centre):
+    service, units, combinations = holiday_centre
+    client = api_client("clisson.localhost")
+
+    rules = client.get("/api/v1/catalog/cutoff-rules", {"service": service.pk}).json()["results"]
+    own = client.get("/api/v1/catalog/cutoff-rules", {"applies_to": units["matin"].pk}).json()["results"]
+    tariffs = client.get("/api/v1/catalog/tariffs", {"service": service.pk}).json()["results"]
+    of_whole = client.get("/api/v1/catalog/tariffs", {"combination": combinations["whole"].pk}).json()
+    body = client.get(f"/api/v1/catalog/services/{service.pk}").json()
+
+    assert sorted((r["direction"], r["applies_to"], r["applies_to_code"]) for r in rules) == [
+        ("booking", units["matin"].pk, "matin"),
+        ("cancellation", None, None),
+    ]  # one rule a direction: the order is the direction's
+    assert [r["direction"] for r in own] == ["booking"]
+    assert {(t["unit"], t["unit_code"], t["combination"], t["combination_code"]) for t in tariffs} == {
+        (None, None, combinations["whole"].pk, "journee-complete"),
+        (units["matin"].pk, "matin", None, None),
+    }
+    assert of_whole["count"] == 1
+    assert (body["code"], body["booking_mode"], body["pending_at_cutoff"]) == ("centre", "request", "refuse")
+    assert [u["code"] for u in body["units"]] == ["journee", "matin", "apres-midi", "repas"]
+    assert [c["code"] for c in body["combinations"]] == ["journee-complete", "matin-repas"]
+    assert {r["applies_to_code"] for r in body["cutoff_rules"]} == {"matin", None}
+
+
+def test_the_services_list_reads_their_units_in_a_bounded_number_of_queries(holiday_centre):
+    client = api_client("clisson.localhost")
+    client.get("/api/v1/catalog/services")  # the session and the commune, once
+
+    with CaptureQueriesContext(connection) as before:
+        count = client.get("/api/v1/catalog/services").json()["count"]
+    with schema_context("clisson"):
+        for n in range(3):
+            service = ServiceFactory(name=f"Autre {n}")
+            TariffFactory(service=service)
+            CutoffRuleFactory(service=service, applies_to=service.units.get())
+    with CaptureQueriesContext(connection) as after:
+        body = client.get("/api/v1/catalog/services").json()
+
+    assert body["count"] == count + 3 and len(after) == len(before)
+
+
+def test_units_and_combinations_are_read_only(holiday_centre):
+    service, units, combinations = holiday_centre
+    client = api_client("clisson.localhost", Role.ADMINISTRATOR)
+
+    created = client.post("/api/v1/catalog/units", {"service": service.pk, "code": "soir"}, format="json")
+    changed = client.patch(f"/api/v1/catalog/units/{units['repas'].pk}", {"name": "Déjeuner"}, format="json")
+    deleted = client.delete(f"/api/v1/catalog/unit-combinations/{combinations['whole'].pk}")
+
+    assert {created.status_code, changed.status_code, deleted.status_code} == {405}
+    assert created.json()["code"] == "method_not_allowed"
+
+
+def test_a_tariff_of_a_multi_unit_service_names_what_it_prices(holiday_centre):
+    service, units, _combinations = holiday_centre
+    client = api_client("clisson.localhost", Role.ADMINISTRATOR)
+    tariff = {"service": service.pk, "valid_from": "2026-09-01", "unknown_qf_price": "2.00"}
+
+    neither = client.post("/api/v1/catalog/tariffs", tariff, format="json")
+    unit = client.post("/api/v1/catalog/tariffs", tariff | {"unit": units["journee"].pk}, format="json")
+    with schema_context("clisson"):
+        elsewhere = ServiceFactory().units.get()
+    other = client.post("/api/v1/catalog/tariffs", tariff | {"unit": elsewhere.pk}, format="json")
+
+    assert neither.status_code == 422 and neither.json()["code"] == "rule"
+    assert unit.status_code == 201 and unit.json()["unit_code"] == "journee"
+    assert other.status_code == 422
