@@ -8,12 +8,14 @@ from reservations.services.enrolments import (
     enrolment_request,
     enrolment_week_change,
 )
+from reservations.services.requests import booking_requests_decide, pending_requests_settle
 
 __all__ = [
     "Channel",
     "DayRequest",
     "Outcome",
     "Refusal",
+    "booking_requests_decide",
     "bookings_cancel",
     "bookings_take",
     "enrolment_decide",
@@ -21,4 +23,5 @@ __all__ = [
     "enrolment_end_preview",
     "enrolment_request",
     "enrolment_week_change",
+    "pending_requests_settle",
 ]

@@ -15,7 +15,14 @@ from catalog.selectors import services_with_rules
 from core.roles import Role
 from families.models import Decision
 from reservations.models import Booking, BookingEvent, ServiceDay
-from reservations.services import Channel, DayRequest, bookings_cancel, bookings_take
+from reservations.services import (
+    Channel,
+    DayRequest,
+    booking_requests_decide,
+    bookings_cancel,
+    bookings_take,
+    pending_requests_settle,
+)
 from tests.factories import (
     ChildFactory,
     CutoffRuleFactory,
@@ -169,3 +176,33 @@ def test_the_history_of_a_booking_cannot_be_rewritten(centre):
     for statement in ("UPDATE reservations_bookingevent SET note = 'x'", "DELETE FROM reservations_bookingevent"):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"{statement} WHERE id = %s", [event.pk])
+
+
+def test_staff_decide_requests_and_those_pending_at_their_cutoff_are_settled_as_the_service_says(centre):
+    Service.objects.filter(pk=centre.pk).update(booking_mode=Service.BookingMode.REQUEST)
+    service = services_with_rules().get(pk=centre.pk)
+    household = family()
+    lea, tom, zoe = (child_of(household) for _ in range(3))
+    agent = UserFactory(role=Role.ADMINISTRATOR)
+    asked = [take(ask(child, service, "matin")).changed[0] for child in (lea, tom, zoe)]
+
+    (refused,) = booking_requests_decide(actor=agent, bookings=[asked[0]], accept=False)
+    assert refused.state == Booking.State.REFUSED
+    assert ServiceDay.objects.get(service=service, date=WEDNESDAY).children == 2  # its place is free again
+
+    before_cutoff = datetime(2026, 10, 7, 23, tzinfo=PARIS)  # 5 working days: until the end of the 7th
+    assert pending_requests_settle(before_cutoff) == 0
+    assert pending_requests_settle(datetime(2026, 10, 8, 0, 1, tzinfo=PARIS)) == 2  # refused, as by default
+    assert set(Booking.objects.filter(pk__in=[b.pk for b in asked[1:]]).values_list("state", flat=True)) == {
+        Booking.State.REFUSED
+    }
+    assert ServiceDay.objects.get(service=service, date=WEDNESDAY).children == 0
+
+    Service.objects.filter(pk=centre.pk).update(pending_at_cutoff=Service.PendingAtCutoff.VALIDATE)
+    later = date(2026, 12, 2)  # a school-term Wednesday
+    outcome = take(ask(lea, services_with_rules().get(pk=centre.pk), "matin", day=later))
+    assert not outcome.refused, outcome.refused
+    (pending,) = outcome.changed
+    assert pending_requests_settle(datetime(2026, 11, 26, 0, 1, tzinfo=PARIS)) == 1
+    pending.refresh_from_db()
+    assert pending.state == Booking.State.CONFIRMED

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from core.queue import for_each_active_commune
+from reservations.services.requests import pending_requests_settle
+
+
+@shared_task
+def settle_pending_requests_everywhere() -> int:
+    """Every quarter of an hour (beat): each active commune settles the requests its cutoffs have reached."""
+    return for_each_active_commune(settle_pending_requests)
+
+
+@shared_task
+def settle_pending_requests() -> int:
+    return pending_requests_settle()
