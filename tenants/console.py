@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from catalog.transfer import CatalogImportError, catalog_document_parse
+from catalog.transfer import CatalogImportError, catalog_document_parse, catalog_import_summary
 from core.access import capability_required
 from core.communes import portal_url
 from core.roles import Capability
@@ -90,9 +90,10 @@ def commune_catalog(request: HttpRequest, slug: str) -> HttpResponse:
         except CatalogImportError as exc:
             errors = exc.errors
         else:
-            summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
             messages.success(
-                request, _("Catalogue de %(name)s remplacé : %(summary)s.") % {"name": commune.name, "summary": summary}
+                request,
+                _("Catalogue de %(name)s remplacé : %(summary)s.")
+                % {"name": commune.name, "summary": catalog_import_summary(counts)},
             )
             return redirect("console:commune_catalog", slug=slug)
     context = {"target": commune, "form": form, "import_errors": errors}

@@ -1,12 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.transfer import CatalogImportError, catalog_document_parse
+from catalog.transfer import CatalogImportError, catalog_document_parse, catalog_import_summary
 from tenants.models import Commune
 from tenants.services import commune_catalog_replace
 
 
 class Command(BaseCommand):
-    help = "Remplace le catalogue d'une commune par celui d'un fichier JSON (tout ou rien)."
+    help = (
+        "Remplace le catalogue d'une commune par celui d'un fichier JSON (tout ou rien) : ce qu'il décrit "
+        "encore est mis à jour sur place, ce qu'une réservation, une inscription ou une facture utilise n'est "
+        "jamais retiré."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--commune", required=True, help="Identifiant de la commune, ex. vallet")
@@ -25,5 +29,4 @@ class Command(BaseCommand):
             counts = commune_catalog_replace(commune=commune, document=catalog_document_parse(text), actor_email="")
         except CatalogImportError as exc:
             raise CommandError("Catalogue refusé, rien n'a été modifié :\n" + "\n".join(exc.errors)) from exc
-        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-        self.stdout.write(self.style.SUCCESS(f"Catalogue importé : {summary}."))
+        self.stdout.write(self.style.SUCCESS(f"Catalogue importé : {catalog_import_summary(counts)}."))
