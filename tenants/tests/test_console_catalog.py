@@ -1,6 +1,7 @@
 """Operators export a commune's catalogue and import it into another, from the console."""
 
 import json
+from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
@@ -33,13 +34,41 @@ def test_operator_copies_one_communes_catalogue_into_another(operator_client, cl
         ServiceFactory(name="Cantine de Clisson")
         expected = catalog_export()
 
+    with schema_context("gorges"):
+        kept = dict(Service.objects.values_list("code", "pk"))  # the standard catalogue, as Clisson's
+
     page = operator_client.post(
         "/console/communes/gorges/catalogue/", {"source": "clisson", "confirm": "on"}, follow=True
     )
+    again = operator_client.post(
+        "/console/communes/gorges/catalogue/", {"source": "clisson", "confirm": "on"}, follow=True
+    )
 
-    assert "Catalogue de Gorges remplacé" in page.content.decode()
+    assert (
+        "Catalogue de Gorges remplacé : sites : 1 ajout ; prestations : 1 ajout ; unités : 1 ajout."
+        in page.content.decode()
+    )
+    assert "Catalogue de Gorges remplacé : aucun changement." in again.content.decode()
     with schema_context("gorges"):
         assert catalog_export() == expected
+        assert {code: pk for code, pk in Service.objects.values_list("code", "pk") if code in kept} == kept
+
+
+def test_a_copy_that_would_remove_what_a_family_uses_is_refused(operator_client, clisson, gorges):  # noqa: F811
+    from tests.factories import ChildFactory, DossierFactory, SchoolYearFactory
+
+    with schema_context("gorges"):
+        year = SchoolYearFactory(name="2019-2020", start=date(2019, 9, 1), end=date(2020, 8, 31))
+        DossierFactory(child=ChildFactory(), school_year=year)
+        before = catalog_export()
+
+    page = operator_client.post("/console/communes/gorges/catalogue/", {"source": "clisson", "confirm": "on"})
+
+    text = page.content.decode()
+    assert "Catalogue refusé, rien n’a été modifié" in text
+    assert "school_years[2019-2020] : utilisé par 1 dossier administratif, ne peut pas être retiré." in text
+    with schema_context("gorges"):
+        assert catalog_export() == before
 
 
 def test_a_bad_file_is_refused_with_its_errors_and_changes_nothing(operator_client, clisson):  # noqa: F811
@@ -100,3 +129,4 @@ def test_reimporting_keeps_who_manages_what_and_is_journaled(operator_client, cl
         assert list(Service.objects.get(name="Cantine de Clisson").managers.all()) == [manager]
         entry = AuditEntry.objects.get(action="catalog.replace")
         assert entry.actor is None and entry.actor_email.startswith("personne")
+        assert entry.changes == {}  # the same catalogue: nothing created, changed or removed
