@@ -12,6 +12,7 @@ from audit.selectors import entries_for
 from core.access import capability_required, require_capability
 from core.roles import Capability
 from families import forms, services
+from families.panels import queue_panels
 from families.selectors import (
     COUNTER_SESSION_KEY,
     children_to_link,
@@ -66,6 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "school": school,
         "search": request.GET.get("recherche", ""),
+        "panels": queue_panels(user=request.user),  # other apps' queues (enrolments)
     }
     return render(request, "families/staff/queue.html", context)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.roles import Capability, can
 from families import forms, services
 from families.models import Decision
+from families.panels import child_panels
 from families.selectors import (
     FamilyActor,
     documents_of_household,
@@ -166,6 +167,7 @@ def _child_context(actor: FamilyActor, child, form, pickup_form) -> dict:
         "form": form,
         "pickup_form": pickup_form,
         "years": years,
+        "panels": child_panels(child=child, actor=actor),  # other apps' sections (enrolments)
     }
 
 
