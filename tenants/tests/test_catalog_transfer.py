@@ -4,9 +4,7 @@ import json
 from datetime import date
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection, models
 from django_tenants.utils import schema_context
 
 from catalog.models import CutoffRule, SchoolYear, Service, ServiceUnit, Site, Tariff, TariffBracket, UnitCombination
@@ -213,70 +211,60 @@ def test_a_school_year_a_dossier_is_filed_for_is_not_removed(clisson, tmp_path):
     assert export_of("clisson") == before and ids_of("clisson") == ids
 
 
-@pytest.fixture
-def booking(in_clisson):
-    """A stand-in for the bookings to come, a model outside the catalogue with a link of each kind: it holds
-    a unit (PROTECT), remembers a tariff it lets go of (SET_NULL), and may belong to a service (CASCADE: it
-    goes with it, as another app's settings of a service). Registered for this test only, its table created
-    in Clisson's schema inside the test's transaction (rolled back with it)."""
+def test_a_booked_unit_is_not_removed_and_every_one_is_listed(in_clisson):
+    """Bookings hold their unit and service (PROTECT); a service's enrolment pieces go with it (CASCADE)."""
+    from reservations.models import Booking, EnrolmentRequirement
+    from tests.factories import ChildFactory, DocumentTypeFactory, family
 
-    class TestBooking(models.Model):
-        unit = models.ForeignKey(ServiceUnit, null=True, on_delete=models.PROTECT, related_name="+")
-        tariff = models.ForeignKey(Tariff, null=True, on_delete=models.SET_NULL, related_name="+")
-        service = models.ForeignKey(Service, null=True, on_delete=models.CASCADE, related_name="+")
-
-        class Meta:
-            app_label = "reservations"
-            verbose_name = "réservation"
-
-        def __str__(self) -> str:
-            return f"réservation {self.pk}"
-
-    try:
-        with connection.schema_editor() as editor:
-            editor.create_model(TestBooking)
-        yield TestBooking
-    finally:
-        del apps.all_models["reservations"]["testbooking"]
-        apps.clear_cache()
-
-
-def test_a_booked_unit_is_not_removed_and_every_one_is_listed(booking):
-    evening = Service.objects.get(code="accueil-periscolaire-du-soir")
-    canteen = Service.objects.get(code="restauration-scolaire")
+    evening, canteen, morning = (
+        Service.objects.get(code=code)
+        for code in ("accueil-periscolaire-du-soir", "restauration-scolaire", "accueil-periscolaire-du-matin")
+    )
     document = catalog_export()
     evening_data = next(s for s in document["services"] if s["code"] == evening.code)
     evening_data["units"].append({**evening_data["units"][0], "code": "gouter", "name": "Goûter", "position": 1})
     catalog_import(document)
     snack = evening.units.get(code="gouter")
-    for _ in range(3):
-        booking.objects.create(unit=snack, tariff=evening.tariffs.get())
-    booking.objects.create(unit=canteen.units.get(), tariff=canteen.tariffs.get())
-    morning_setting = booking.objects.create(service=Service.objects.get(code="accueil-periscolaire-du-matin"))
+    household = family()
+    child = ChildFactory(household=household)
+
+    def book(service: Service, unit: ServiceUnit, day: int) -> Booking:
+        return Booking.objects.create(
+            child=child,
+            household=household,
+            service=service,
+            unit=unit,
+            date=date(2026, 10, day),
+            state=Booking.State.CONFIRMED,
+            source=Booking.Source.COUNTER,
+        )
+
+    snacks = [book(evening, snack, day) for day in (1, 2, 5)]
+    book(canteen, canteen.units.get(), 1)
+    requirement = EnrolmentRequirement.objects.create(service=morning, document_type=DocumentTypeFactory())
     before, ids = catalog_export(), ids_of("clisson")
     # Without the goûter, without the canteen (its unit goes with it), without the morning care (unbooked).
     evening_data["units"].pop()
-    document["services"] = [
-        s for s in document["services"] if s["code"] not in (canteen.code, "accueil-periscolaire-du-matin")
-    ]
+    document["services"] = [s for s in document["services"] if s["code"] not in (canteen.code, morning.code)]
 
     with pytest.raises(CatalogImportError) as error:
         catalog_import(document)
 
     assert error.value.errors == [
         "services[Accueil périscolaire du soir].units[gouter] : utilisé par 3 réservations, ne peut pas être retiré.",
+        "services[Restauration scolaire] : utilisé par 1 réservation, ne peut pas être retiré.",
         "services[Restauration scolaire].units[repas] : utilisé par 1 réservation, ne peut pas être retiré.",
     ]
     assert catalog_export() == before and ids_of("clisson") == ids
 
-    booking.objects.filter(unit=snack).delete()
-    # The canteen's booking holds its unit, not its tariff (SET_NULL): the canteen stays, its tariff goes.
+    Booking.objects.filter(pk__in=[b.pk for b in snacks]).delete()
+    # The canteen stays (its booking holds it), without its tariff: nothing refers to a tariff yet.
     canteen_data = next(s for s in before["services"] if s["code"] == canteen.code)
     document["services"].append({**canteen_data, "tariffs": []})
     counts = catalog_import(document)
 
     assert counts["serviceunit.deleted"] == 2  # the goûter and the morning care's séance
     assert counts["service.deleted"] == 1 and counts["tariff.deleted"] == 2  # the morning care's, the canteen's
-    assert not booking.objects.filter(pk=morning_setting.pk).exists()  # gone with the morning care
-    assert (booking.objects.get().unit, booking.objects.get().tariff) == (canteen.units.get(), None)
+    assert not EnrolmentRequirement.objects.filter(pk=requirement.pk).exists()  # gone with the morning care
+    assert Booking.objects.get().unit == canteen.units.get()
     assert Service.objects.get(code=canteen.code).pk == canteen.pk
