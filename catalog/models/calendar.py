@@ -95,6 +95,7 @@ class CapacityOverride(models.Model):
 
     class Meta:
         verbose_name = _("capacité d'un jour")
+        verbose_name_plural = _("capacités d'un jour")
         constraints = [
             models.UniqueConstraint(
                 fields=["service", "date"],

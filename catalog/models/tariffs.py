@@ -110,6 +110,7 @@ class TariffBracket(models.Model):
 
     class Meta:
         verbose_name = _("tranche de quotient familial")
+        verbose_name_plural = _("tranches de quotient familial")
         ordering = ["qf_min"]
 
     def __str__(self) -> str:

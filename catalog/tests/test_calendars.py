@@ -12,7 +12,6 @@ from catalog.engine import Reason
 from catalog.models import CalendarException, CutoffRule, Service
 from catalog.selectors import catalog_snapshot, services_with_rules
 from conftest import CLISSON
-from tenants.models import Commune
 from tests.factories import CutoffRuleFactory, SchoolYearFactory, ServiceFactory
 
 BOOKING = CutoffRule.Direction.BOOKING
@@ -74,7 +73,7 @@ def commune_in(clisson) -> Iterator:
     """`commune_in(code)` moves the test commune to another INSEE code for the test, and back after it."""
 
     def move(insee_code: str) -> None:
-        Commune.objects.filter(pk=clisson.pk).update(insee_code=insee_code)
+        type(clisson).objects.filter(pk=clisson.pk).update(insee_code=insee_code)
 
     yield move
     move(CLISSON.insee_code)
