@@ -17,45 +17,12 @@ Invitation e-mails go to an in-memory Celery broker, never to the real queue.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = f"postgres://portail@127.0.0.1:{os.environ.get('PGPORT', '54320')}/portail"  # as in settings
+from common import configure_environment, print_machine, run_on_server
+
 BENCH_DB = "portail_bench"
-
-
-def configure_environment() -> None:
-    """Point Django at the bench database and an in-memory broker, before django.setup()."""
-    source = urlsplit(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
-    if source.path.lstrip("/") == BENCH_DB:
-        sys.exit(f"DATABASE_URL already names {BENCH_DB}: refusing to drop the configured database.")
-    os.environ["DATABASE_URL"] = source._replace(path=f"/{BENCH_DB}").geturl()
-    # In-process queue (a host silences kombu's "no hostname" warning): nothing reaches Redis.
-    os.environ["CELERY_BROKER_URL"] = "memory://localhost"
-    os.environ["DJANGO_DEBUG"] = "0"  # no query log in memory
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-secret")  # DEBUG off refuses the built-in key
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")  # no line per onboarded commune
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(ROOT))
-
-
-def run_on_server(*statements: str) -> str:
-    """Run statements in the server's `postgres` database; return the last one's first value."""
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    params = {"user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"], "port": db["PORT"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
-        for statement in statements:
-            cursor = conn.execute(statement)
-        row = cursor.fetchone() if cursor.description else None
-    return str(row[0]) if row else ""
 
 
 def onboard(kind: str, i: int) -> float:
@@ -99,8 +66,7 @@ def main() -> None:
     if not 1 <= n <= 999:
         parser.error("--n must be between 1 and 999")
 
-    sys.stdout.reconfigure(line_buffering=True)  # keep the order of stdout and stderr lines
-    configure_environment()
+    configure_environment(BENCH_DB)
     import django
 
     django.setup()
@@ -109,9 +75,7 @@ def main() -> None:
 
     from tenants.schema_template import template_schema_name
 
-    pg_version = run_on_server("SHOW server_version")
-    load = os.getloadavg()[0]  # other work on the machine skews the timings
-    print(f"Machine: {os.cpu_count()} CPUs, load {load:.2f}, PostgreSQL {pg_version}, Python {sys.version.split()[0]}")
+    print_machine()
     run_on_server(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {BENCH_DB}")
     try:
         print(f"Database {BENCH_DB}: migrate_schemas (public + template) {migrate_schemas():.1f} s")

@@ -21,6 +21,7 @@ from catalog.models import (
     SchoolYear,
     Service,
 )
+from core.prefetch import rows
 
 
 class Reason(StrEnum):
@@ -125,12 +126,12 @@ def capacity(snapshot: CatalogSnapshot, service: Service, day: date) -> int | No
 
 def age_group(service: Service, age_months: int) -> AgeGroupCapacity | None:
     """The group whose daily places a child of that age takes, if the service splits its places by age."""
-    return next((group for group in service.age_groups.all() if group.covers(age_months)), None)
+    return next((group for group in rows(service, "age_groups") if group.covers(age_months)), None)
 
 
 def cutoff_rule(service: Service, direction: CutoffRule.Direction, unit_id: int | None = None) -> CutoffRule | None:
     """The unit's own rule in that direction, else the service's rule for every unit."""
-    rules = [r for r in service.cutoff_rules.all() if r.direction == direction]
+    rules = [r for r in rows(service, "cutoff_rules") if r.direction == direction]
     own = next((r for r in rules if unit_id is not None and r.applies_to_id == unit_id), None)
     return own or next((r for r in rules if r.applies_to_id is None), None)
 
@@ -171,7 +172,7 @@ def service_deadline(
 
 
 def booking_window_decision(service: Service, day: date, now: datetime) -> Reason | None:
-    windows: list[BookingWindow] = list(service.booking_windows.all())
+    windows: list[BookingWindow] = rows(service, "booking_windows")
     if not windows:
         return None
     covering = [w for w in windows if w.first_day <= day <= w.last_day]

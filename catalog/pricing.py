@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from catalog.engine import REASON_MESSAGES, LateCharge, Reason
 from catalog.models import CutoffRule, Service, ServiceUnit, Tariff, UnitCombination
+from core.prefetch import rows
 
 
 class PricingRefused(Exception):
@@ -78,18 +79,18 @@ def units_check(service: Service, codes: Collection[str]) -> None:
     après-midi, the journée never with the matin. Read in the service's order, so that the same day is
     always refused for the same reason."""
     booked = set(codes)
-    if unknown := booked - {unit.code for unit in service.units.all()}:
+    if unknown := booked - {unit.code for unit in rows(service, "units")}:
         detail = _("Unité inconnue de cette prestation : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
         raise PricingRefused(Reason.NOT_COVERED, detail)
-    for unit in (unit for unit in service.units.all() if unit.code in booked):
-        required = list(unit.requires.all())
+    for unit in (unit for unit in rows(service, "units") if unit.code in booked):
+        required = list(rows(unit, "requires"))
         if required and not any(other.code in booked for other in required):
             detail = _("« %(unit)s » se réserve avec %(units)s.") % {
                 "unit": unit.name,
                 "units": quoted(required, _("%(items)s ou %(last)s")),
             }
             raise PricingRefused(Reason.UNIT_REQUIRES, detail)
-        if excluded := [other for other in unit.excludes.all() if other.code in booked]:
+        if excluded := [other for other in rows(unit, "excludes") if other.code in booked]:
             detail = _("« %(unit)s » ne se réserve pas avec %(units)s.") % {
                 "unit": unit.name,
                 "units": quoted(excluded, _("%(items)s ni %(last)s")),
@@ -100,10 +101,10 @@ def units_check(service: Service, codes: Collection[str]) -> None:
 def billables(service: Service) -> list[Billable]:
     """What can be billed, highest priority first: combinations, then units that have a tariff alone."""
     combinations = [
-        Billable(c, frozenset(u.code for u in c.units.all()), c.priority) for c in service.combinations.all()
+        Billable(c, frozenset(u.code for u in rows(c, "units")), c.priority) for c in rows(service, "combinations")
     ]
-    priced_alone = {t.unit_id for t in service.tariffs.all() if t.unit_id}
-    alone = [Billable(u, frozenset({u.code}), -1) for u in service.units.all() if u.pk in priced_alone]
+    priced_alone = {t.unit_id for t in rows(service, "tariffs") if t.unit_id}
+    alone = [Billable(u, frozenset({u.code}), -1) for u in rows(service, "units") if u.pk in priced_alone]
     return sorted(combinations, key=lambda b: (-b.priority, -len(b.units))) + alone
 
 
@@ -126,7 +127,7 @@ def billed_cover(service: Service, codes: Collection[str]) -> list[Billable]:
 
     found = cover(frozenset(codes))
     if found is None:
-        booked = [unit for unit in service.units.all() if unit.code in codes]
+        booked = [unit for unit in rows(service, "units") if unit.code in codes]
         detail = _("Unités choisies : %(units)s.") % {"units": quoted(booked, _("%(items)s et %(last)s"))}
         raise PricingRefused(Reason.NOT_COVERED, detail)
     return list(found)
@@ -138,7 +139,7 @@ def tariff_price(service: Service, billable: Billable, day: date, qf: int | None
     item = billable.item
     own = [
         t
-        for t in service.tariffs.all()
+        for t in rows(service, "tariffs")
         if (t.combination_id == item.pk if isinstance(item, UnitCombination) else t.unit_id == item.pk)
         and t.valid_from <= day
         and (t.valid_to is None or day <= t.valid_to)
@@ -149,7 +150,7 @@ def tariff_price(service: Service, billable: Billable, day: date, qf: int | None
     )
     if tariff is None:
         raise no_tariff(item, day)
-    brackets = sorted(tariff.brackets.all(), key=lambda b: b.qf_min)
+    brackets = sorted(rows(tariff, "brackets"), key=lambda b: b.qf_min)
     if qf is None or not brackets:
         if tariff.unknown_qf_price is not None:
             return tariff.unknown_qf_price

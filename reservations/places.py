@@ -6,12 +6,16 @@ transaction reads about a locked day (who is booked, how many places are left) s
 commits. Nothing else counts places.
 """
 
+import json
 from collections.abc import Iterable
 from datetime import date
+
+from django.db import connection
 
 from catalog import engine
 from catalog.engine import CatalogSnapshot
 from catalog.models import Service
+from core.prefetch import rows
 from families.models import Child
 from reservations.models import ServiceDay
 
@@ -49,7 +53,7 @@ def places_left(
     limits = []
     if new_child and (capacity := engine.capacity(snapshot, service, row.date)) is not None:
         limits.append(capacity - row.children)
-    for unit in service.units.all():
+    for unit in rows(service, "units"):
         if unit.pk in unit_ids and unit.capacity is not None:
             limits.append(unit.capacity - row.units.get(str(unit.pk), 0))
     group = engine.age_group(service, age_in_months(child, row.date))
@@ -67,3 +71,18 @@ def count(row: ServiceDay, service: Service, *, child: Child, unit_ids: set[int]
             row.age_groups[str(group.pk)] = row.age_groups.get(str(group.pk), 0) + step
     for unit_id in unit_ids:
         row.units[str(unit_id)] = row.units.get(str(unit_id), 0) + step
+
+
+def save_counts(rows: list[ServiceDay]) -> None:
+    """Write the locked days' counts back in one statement (bulk_update's CASE per row is far slower)."""
+    if not rows:
+        return
+    values = ", ".join(["(%s, %s, %s::jsonb, %s::jsonb)"] * len(rows))
+    params = [p for r in rows for p in (r.pk, r.children, json.dumps(r.units), json.dumps(r.age_groups))]
+    table = ServiceDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS d SET children = v.children, units = v.units, age_groups = v.age_groups "
+            f"FROM (VALUES {values}) AS v(id, children, units, age_groups) WHERE d.id = v.id",
+            params,
+        )

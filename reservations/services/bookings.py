@@ -15,9 +15,10 @@ from catalog import engine, pricing
 from catalog.engine import ChangeDecision, Reason
 from catalog.models import CutoffRule, Service, ServiceUnit
 from catalog.selectors import catalog_snapshot, services_with_rules
+from core.prefetch import rows
 from families.models import Child, Household
 from reservations.models import Booking, BookingEvent, Enrolment, ServiceDay
-from reservations.places import count, lock_service_days, places_left
+from reservations.places import count, lock_service_days, places_left, save_counts
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
 
@@ -89,6 +90,7 @@ def bookings_take(
                 outcome.refused.append(booked)
             else:
                 outcome.changed.extend(booked)
+        Booking.objects.bulk_create(outcome.changed, batch_size=2000)
         _record(outcome.changed, actor, channel, days.values())
     return outcome
 
@@ -104,7 +106,7 @@ def _take(
 ) -> list[Booking] | Refusal:
     service, child = request.service, request.child
     already = held[(child.pk, service.pk, request.date)]
-    units = {unit.code: unit for unit in service.units.all()}
+    units = {unit.code: unit for unit in rows(service, "units")}
     new = [units[code] for code in sorted(request.units - already.keys()) if code in units]
     if unknown := request.units - units.keys():
         return Refusal(request, Reason.NOT_COVERED, ", ".join(sorted(unknown)))
@@ -125,7 +127,6 @@ def _take(
             return refusal
         bookings.append(_booking(request, unit, decision, channel, late_price_applied))
     count(day, service, child=child, unit_ids={u.pk for u in new}, new_child=new_child, step=1)
-    Booking.objects.bulk_create(bookings)
     already.update({booking.unit.code: booking for booking in bookings})
     return bookings
 
@@ -200,7 +201,7 @@ def bookings_cancel(
             if not late_price_applied:
                 booking.late_price, booking.late_amount = "", None
             outcome.changed.append(booking)
-        Booking.objects.bulk_update(outcome.changed, ["state", "late_price", "late_amount"])
+        Booking.objects.bulk_update(outcome.changed, ["state", "late_price", "late_amount"], batch_size=500)
         _record(outcome.changed, actor, channel, days.values())
     return outcome
 
@@ -258,7 +259,7 @@ def _services(ids: set[int]) -> list[Service]:
 
 
 def _record(bookings: list[Booking], actor: User | None, channel: Channel, days: Iterable[ServiceDay]) -> None:
-    ServiceDay.objects.bulk_update(list(days), ["children", "units", "age_groups"])
+    save_counts(list(days))
     BookingEvent.objects.bulk_create(
         [
             BookingEvent(
@@ -270,5 +271,6 @@ def _record(bookings: list[Booking], actor: User | None, channel: Channel, days:
                 late_amount=booking.late_amount,
             )
             for booking in bookings
-        ]
+        ],
+        batch_size=2000,
     )

@@ -15,7 +15,7 @@ from catalog.models import CutoffRule, Service
 from catalog.selectors import catalog_snapshot, services_with_rules
 from core.roles import Capability, can
 from reservations.models import Booking, BookingEvent
-from reservations.places import count, lock_service_days
+from reservations.places import count, lock_service_days, save_counts
 
 PENDING = (Booking.State.REQUESTED, Booking.State.CANCELLATION_REQUESTED)
 # What a decision turns a pending booking into: (accepted, refused).
@@ -51,8 +51,7 @@ def booking_requests_decide(*, actor: User | None, bookings: Iterable[Booking], 
                     step=-1,
                 )
         Booking.objects.bulk_update(pending, ["state"])
-        for day in days.values():
-            day.save(update_fields=["children", "units", "age_groups"])
+        save_counts(list(days.values()))
         BookingEvent.objects.bulk_create(
             [BookingEvent(booking=b, actor=actor, state=b.state, source=b.source, note="décision") for b in pending]
         )
