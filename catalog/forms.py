@@ -6,7 +6,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from catalog import models
+from catalog import engine, models, pricing
 from catalog.models import brackets_check
 from core.forms import text_formfield
 from core.roles import Capability, can
@@ -29,6 +29,24 @@ def html5_formfield(db_field: db_models.Field, **kwargs) -> forms.Field | None:
 
 class PreviewForm(forms.Form):
     day = forms.DateField(label=_("Jour à vérifier"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BillingPreviewForm(forms.Form):
+    """A day of units to see billed, for a quotient familial (the service page's billing preview)."""
+
+    unites = forms.MultipleChoiceField(
+        label=_("Unités réservées ce jour-là"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins une unité.")},
+    )
+    qf = forms.IntegerField(
+        label=_("Quotient familial"), min_value=0, required=False, help_text=_("vide = quotient inconnu")
+    )
+    hors_commune = forms.BooleanField(label=_("Famille hors commune"), required=False)
+
+    def __init__(self, *args, service: models.Service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unites"].choices = [(unit.code, unit.name) for unit in service.units.all()]
 
 
 class CatalogForm(forms.ModelForm):
@@ -129,9 +147,33 @@ class ServiceUnitForm(CatalogForm):
         fields = ["name", "code", "duration_hours", "capacity", "requires", "excludes", "position"]
         formfield_callback = html5_formfield
         widgets = {"requires": forms.CheckboxSelectMultiple, "excludes": forms.CheckboxSelectMultiple}
+        labels = {"requires": _("Seulement avec l'une de ces unités le même jour")}
+        help_texts = {
+            "requires": _("ex. un repas seulement avec un matin ou un après-midi ; rien de coché : seule aussi"),
+            "excludes": _("ex. la journée jamais avec le matin ; vaut dans les deux sens"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = self.fields["requires"].queryset
+        if not others.exists():  # the service's first unit: nothing to go with or against yet
+            del self.fields["requires"], self.fields["excludes"]
+        if self.instance.pk is None:  # after the service's other units
+            self.initial["position"] = others.count()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        both = set(cleaned.get("requires") or ()) & set(cleaned.get("excludes") or ())
+        if both:
+            self.add_error(
+                "excludes",
+                _("Une unité ne peut pas à la fois demander et exclure %(units)s.")
+                % {"units": ", ".join(f"« {unit.name} »" for unit in sorted(both, key=lambda u: u.position))},
+            )
+        return cleaned
 
     def related_sets(self) -> dict[str, list]:
-        return {name: list(self.cleaned_data[name]) for name in ("requires", "excludes")}
+        return {name: list(self.cleaned_data[name]) for name in ("requires", "excludes") if name in self.fields}
 
 
 class UnitCombinationForm(CatalogForm):
@@ -140,6 +182,33 @@ class UnitCombinationForm(CatalogForm):
         fields = ["name", "code", "units", "priority"]
         formfield_callback = html5_formfield
         widgets = {"units": forms.CheckboxSelectMultiple}
+        labels = {"units": _("Unités facturées ensemble")}
+        help_texts = {
+            "priority": _("Pour facturer une journée, les combinaisons de plus haute priorité sont essayées d'abord.")
+        }
+        error_messages = {"units": {"required": _("Cochez au moins une unité.")}}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        units = cleaned.get("units")
+        if not units:
+            return cleaned
+        service = self.instance.service
+        try:  # the service's rules as saved: a combination they refuse would never be billed
+            pricing.units_check(service, [unit.code for unit in units])
+        except pricing.PricingRefused as exc:
+            why = f"{engine.REASON_MESSAGES[exc.reason]} {exc.detail}".strip()
+            self.add_error(
+                "units", _("Une famille ne pourra jamais réserver ces unités ensemble. %(why)s") % {"why": why}
+            )
+            return cleaned
+        chosen = {unit.pk for unit in units}
+        for other in service.combinations.exclude(pk=self.instance.pk or 0).prefetch_related("units"):
+            if {unit.pk for unit in other.units.all()} == chosen:
+                self.add_error(
+                    "units", _("La combinaison « %(name)s » regroupe déjà ces unités.") % {"name": other.name}
+                )
+        return cleaned
 
     def related_sets(self) -> dict[str, list]:
         return {"units": list(self.cleaned_data["units"])}
@@ -181,6 +250,14 @@ class AgeGroupCapacityForm(CatalogForm):
 
 
 class CutoffRuleForm(CatalogForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        applies_to = self.fields["applies_to"]
+        if applies_to.queryset.count() < 2 and self.instance.applies_to_id is None:
+            del self.fields["applies_to"]  # one unit: the rule is the service's
+        else:
+            applies_to.empty_label = _("Toutes les unités sans délai propre")
+
     class Meta:
         model = models.CutoffRule
         fields = [
@@ -194,13 +271,54 @@ class CutoffRuleForm(CatalogForm):
             "late_amount",
         ]
         formfield_callback = html5_formfield
+        labels = {"applies_to": _("Unité concernée")}
 
 
 class TariffForm(CatalogForm):
+    """A tariff prices one unit alone or one combination: one choice of the two, grouped."""
+
+    priced = forms.ChoiceField(
+        label=_("Ce que ce tarif facture"),
+        error_messages={"required": _("Choisissez l'unité ou la combinaison que ce tarif facture.")},
+    )
+
     class Meta:
         model = models.Tariff
-        fields = ["unit", "combination", "valid_from", "valid_to", "residence", "unknown_qf_price"]
+        fields = ["valid_from", "valid_to", "residence", "unknown_qf_price"]
         formfield_callback = html5_formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        service_id = self.instance.service_id
+        units = [(f"unit-{u.pk}", u.name) for u in models.ServiceUnit.objects.filter(service_id=service_id)]
+        combinations = [
+            (f"combination-{c.pk}", c.name) for c in models.UnitCombination.objects.filter(service_id=service_id)
+        ]
+        field = self.fields["priced"]
+        field.choices = [("", "---------"), (_("Unités seules"), units)]
+        if combinations:
+            field.choices += [(_("Combinaisons"), combinations)]
+        if self.instance.combination_id:
+            self.initial["priced"] = f"combination-{self.instance.combination_id}"
+        elif self.instance.unit_id:
+            self.initial["priced"] = f"unit-{self.instance.unit_id}"
+        self.only = units[0][0] if len(units) == 1 and not combinations else None
+        if self.only:  # a one-unit service: its tariffs price that unit, unless the page says otherwise
+            self.initial.setdefault("priced", self.only)
+            field.required = False
+        self.order_fields(["priced"])
+
+    def clean_priced(self) -> str:
+        value = self.cleaned_data["priced"] or self.only
+        kind, _sep, pk = value.partition("-")
+        self.instance.unit_id = int(pk) if kind == "unit" else None
+        self.instance.combination_id = int(pk) if kind == "combination" else None
+        return value
+
+    def changed_fields(self) -> list[str]:
+        """The tariff's columns the page changed: the choice of what it prices is its unit and combination."""
+        changed = [name for name in self.changed_data if name != "priced"]
+        return [*changed, "unit", "combination"] if "priced" in self.changed_data else changed
 
 
 class BaseBracketFormSet(forms.BaseInlineFormSet):

@@ -1,11 +1,12 @@
 """The mairie's catalogue pages: administrators configure everything, managers their own services."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.selectors import entries_for
+from catalog import descriptions, models, previews
 from catalog import forms as catalog_forms
-from catalog import models, previews
 from catalog.days import service_days
 from catalog.selectors import (
     catalog_snapshot,
@@ -47,6 +48,9 @@ class Section:
     title: str
     form_class: type[catalog_forms.CatalogForm]
     per_service: bool
+    # Rows said in words from the service's prefetched set (services_with_rules), rather than as they print.
+    prefetched: str = ""
+    describe: Callable[[Model, models.Service], str] | None = None
 
     @property
     def model(self) -> type[Model]:
@@ -59,6 +63,15 @@ class Section:
             return self.model.objects.filter(service__isnull=True)
         return self.model.objects.all()
 
+    def listed(self, service: models.Service | None) -> list[tuple[Model, str, str]]:
+        """The rows of the page, each with what it says and what its links name it (a rule: all it says, as
+        two rules of a service differ by their unit or their delay)."""
+        if self.describe is None:
+            return [(row, str(row), str(row)) for row in self.rows(service)]
+        if self.model is models.CutoffRule:
+            return [(row, text, text) for row in _rules_in_order(service) for text in [self.describe(row, service)]]
+        return [(row, self.describe(row, service), str(row)) for row in getattr(service, self.prefetched).all()]
+
 
 SECTIONS = {
     section.slug: section
@@ -66,9 +79,30 @@ SECTIONS = {
         Section("sites", gettext_lazy("Sites"), catalog_forms.SiteForm, per_service=False),
         Section("annees", gettext_lazy("Années scolaires"), catalog_forms.SchoolYearForm, per_service=False),
         Section("fermetures", gettext_lazy("Fermetures de la commune"), catalog_forms.CommuneClosureForm, False),
-        Section("unites", gettext_lazy("Unités"), catalog_forms.ServiceUnitForm, per_service=True),
-        Section("combinaisons", gettext_lazy("Combinaisons facturées"), catalog_forms.UnitCombinationForm, True),
-        Section("delais", gettext_lazy("Délais de prévenance"), catalog_forms.CutoffRuleForm, per_service=True),
+        Section(
+            "unites",
+            gettext_lazy("Unités"),
+            catalog_forms.ServiceUnitForm,
+            per_service=True,
+            prefetched="units",
+            describe=descriptions.unit_sentence,
+        ),
+        Section(
+            "combinaisons",
+            gettext_lazy("Combinaisons facturées"),
+            catalog_forms.UnitCombinationForm,
+            per_service=True,
+            prefetched="combinations",
+            describe=descriptions.combination_sentence,
+        ),
+        Section(
+            "delais",
+            gettext_lazy("Délais de prévenance"),
+            catalog_forms.CutoffRuleForm,
+            per_service=True,
+            prefetched="cutoff_rules",
+            describe=descriptions.rule_sentence,
+        ),
         Section("periodes", gettext_lazy("Périodes de réservation"), catalog_forms.BookingWindowForm, True),
         Section("capacites", gettext_lazy("Capacités exceptionnelles"), catalog_forms.CapacityOverrideForm, True),
         Section("groupes", gettext_lazy("Places par tranche d'âge"), catalog_forms.AgeGroupCapacityForm, True),
@@ -83,7 +117,7 @@ def catalog_home(request: HttpRequest) -> HttpResponse:
     is_admin = can(request.user, Capability.CATALOG_CONFIGURE)
     context = {
         "services": services_for(actor=request.user),
-        "commune_sections": [(s, s.rows(None)) for s in SECTIONS.values() if not s.per_service] if is_admin else [],
+        "commune_sections": [(s, s.listed(None)) for s in SECTIONS.values() if not s.per_service] if is_admin else [],
     }
     return render(request, "catalog/backoffice/home.html", context)
 
@@ -92,21 +126,67 @@ def catalog_home(request: HttpRequest) -> HttpResponse:
 @catalog_staff_required
 def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
     service = services_with_rules().get(pk=get_service_for(actor=request.user, pk=service_id).pk)
-    preview_form = catalog_forms.PreviewForm(request.GET or None)
+    preview_form = catalog_forms.PreviewForm(request.GET if "day" in request.GET else None)
     if preview_form.is_valid():
         day = preview_form.cleaned_data["day"]
     else:
         day = previews.default_preview_day(service, timezone.localdate())
+    billing_form = catalog_forms.BillingPreviewForm(
+        request.GET if "facturation" in request.GET else None, service=service
+    )
+    billing = None
+    if billing_form.is_valid():
+        data = billing_form.cleaned_data
+        billing = descriptions.billing_preview(
+            service, day or timezone.localdate(), data["unites"], data["qf"], resident=not data["hors_commune"]
+        )
+    sections = [(s, s.listed(service)) for s in SECTIONS.values() if s.per_service]
     context = {
         "service": service,
         "weekdays_label": ", ".join(str(WEEKDAYS[weekday]) for weekday in service.weekdays),
-        "sections": [(s, s.rows(service)) for s in SECTIONS.values() if s.per_service],
+        "offer_sections": [(s, rows) for s, rows in sections if s.slug in OFFER],
+        "sections": [(s, rows) for s, rows in sections if s.slug not in OFFER],
+        "tariffs": _tariffs_in_order(service),
         "preview_form": preview_form,
         "preview_day": day,
-        "preview": previews.deadline_preview(service, day, list(service.cutoff_rules.all())) if day else [],
+        "preview": previews.deadline_preview(service, day, _rules_in_order(service)) if day else [],
+        "billing_form": billing_form,
+        "billing": billing,
         "journal": entries_for(record=service),
     }
     return render(request, "catalog/backoffice/service_detail.html", context)
+
+
+# What a service sells, shown first on its page: the rest of its rules read in its terms.
+OFFER = ("unites", "combinaisons")
+
+
+def _rules_in_order(service: models.Service) -> list[models.CutoffRule]:
+    """The service's rules by unit (the service's order, rules for every unit last), bookings first."""
+    units = {unit.pk: unit for unit in service.units.all()}
+    position = {pk: index for index, pk in enumerate(units)}
+    rules = list(service.cutoff_rules.all())
+    for rule in rules:  # the unit a preview names, from the units already loaded
+        if rule.applies_to_id in units:
+            rule.applies_to = units[rule.applies_to_id]
+    return sorted(rules, key=lambda r: (position.get(r.applies_to_id, len(position)), r.direction != "booking", r.pk))
+
+
+def _tariffs_in_order(service: models.Service) -> list[tuple[models.Tariff, str]]:
+    """Tariffs in the order a day is billed (combinations by priority, then units alone), each with what
+    it prices."""
+    combinations = {c.pk: (index, c.name) for index, c in enumerate(service.combinations.all())}
+    units = {u.pk: (len(combinations) + index, u.name) for index, u in enumerate(service.units.all())}
+    rows = []
+    for tariff in service.tariffs.all():
+        if tariff.combination_id in combinations:
+            order, name = combinations[tariff.combination_id]
+            label = _("Combinaison : %(name)s") % {"name": name}
+        else:
+            order, name = units.get(tariff.unit_id, (len(combinations) + len(units), ""))
+            label = _("Unité : %(name)s") % {"name": name} if name else ""
+        rows.append(((order, tariff.valid_from, tariff.residence, tariff.pk), tariff, label))
+    return [(tariff, label) for _key, tariff, label in sorted(rows, key=lambda row: row[0])]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -183,7 +263,7 @@ def tariff_edit(request: HttpRequest, service_id: int, pk: int | None = None) ->
                 actor=request.user,
                 tariff=form.instance,
                 brackets=brackets.brackets(),
-                changed_fields=form.changed_data,
+                changed_fields=form.changed_fields(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -274,6 +354,11 @@ def _confirm_delete(request: HttpRequest, entry: Model, back: str) -> HttpRespon
             catalog_entry_delete(actor=request.user, entry=entry)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except RestrictedError as exc:  # a unit or a combination a tariff prices
+            users = ", ".join(sorted({str(obj) for obj in exc.restricted_objects}))
+            messages.error(
+                request, _("%(entry)s est encore utilisé par : %(users)s.") % {"entry": entry, "users": users}
+            )
         else:
             messages.success(request, _("« %(entry)s » est supprimé.") % {"entry": entry})
         return redirect(back)

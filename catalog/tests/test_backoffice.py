@@ -3,14 +3,25 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from audit.models import AuditEntry
 from catalog import engine
 from catalog.days import service_days
-from catalog.models import BookingWindow, CapacityOverride, CutoffRule, Service, Site, Tariff
+from catalog.models import (
+    BookingWindow,
+    CapacityOverride,
+    CutoffRule,
+    Service,
+    ServiceUnit,
+    Site,
+    Tariff,
+    UnitCombination,
+)
 from catalog.selectors import services_with_rules
 from conftest import CLISSON, GORGES, signed_in
 from core.roles import Role
@@ -432,3 +443,223 @@ def test_the_calendar_survives_any_month_in_the_address(admin_client, wednesdays
     response = admin_client.get(f"{BASE}/prestations/{wednesdays.pk}/calendrier/", {"mois": month})
 
     assert response.status_code == 200
+
+
+# --- What a service sells: units, combinations, and the rules and tariffs that name them -------------------
+
+
+def unit_form(name: str, code: str, hours: str, position: int, **links) -> dict:
+    return {"name": name, "code": code, "duration_hours": hours, "position": str(position)} | links
+
+
+def tariff_form(priced: str, price: str) -> dict:
+    return {
+        "priced": priced,
+        "valid_from": "2026-09-01",
+        "valid_to": "2027-08-31",
+        "residence": "any",
+        "tranches-TOTAL_FORMS": "1",
+        "tranches-INITIAL_FORMS": "0",
+        "tranches-0-qf_min": "0",
+        "tranches-0-price": price,
+    }
+
+
+@pytest.fixture
+def holidays(in_clisson):
+    """A holiday centre as created from the back-office: its one unit, the journée, after its measure."""
+    SchoolYearFactory()
+    return ServiceFactory(name="Centre de loisirs", weekdays=[0, 1, 2, 3, 4], period="all", unit=Service.Unit.DAY)
+
+
+def test_administrator_builds_a_holiday_centres_units_and_the_page_says_what_goes_with_what(admin_client, holidays):
+    base = f"{BASE}/prestations/{holidays.pk}"
+    journee = holidays.units.get()
+    for position, (name, code, hours) in enumerate([("Matin", "matin", "3"), ("Après-midi", "apres-midi", "3,5")]):
+        admin_client.post(f"{base}/unites/nouveau/", unit_form(name, code, hours, position + 1))
+    units = {u.code: u for u in holidays.units.all()}
+    admin_client.post(
+        f"{base}/unites/nouveau/",
+        unit_form("Repas", "repas", "1,5", 3, requires=[journee.pk, units["matin"].pk, units["apres-midi"].pk]),
+    )
+    response = admin_client.post(
+        f"{base}/unites/{journee.pk}/",
+        unit_form("Journée", "journee", "8", 0, excludes=[units["matin"].pk, units["apres-midi"].pk]),
+    )
+
+    assert response.status_code == 302
+    units = {u.code: u for u in holidays.units.all()}
+    assert [u.code for u in units["matin"].excludes.all()] == ["journee"]  # both ways
+    page = admin_client.get(f"{base}/").content.decode()
+    assert "Journée — 8 h ; jamais le même jour que « Matin » ou « Après-midi »" in page
+    assert "Après-midi — 3,5 h ; jamais le même jour que « Journée »" in page
+    assert "Repas — 1,5 h ; seulement avec « Journée », « Matin » ou « Après-midi » le même jour" in page
+    assert "ni tarif ni combinaison : impossible à facturer" in page
+    new_unit = admin_client.get(f"{base}/unites/nouveau/").content.decode()
+    assert 'name="position" value="4"' in new_unit  # after the others
+
+
+def test_combinations_and_their_tariffs_say_how_a_day_is_billed(admin_client, holidays):
+    base = f"{BASE}/prestations/{holidays.pk}"
+    journee = holidays.units.get()
+    for position, (name, code) in enumerate([("Matin", "matin"), ("Après-midi", "apres-midi"), ("Repas", "repas")]):
+        admin_client.post(f"{base}/unites/nouveau/", unit_form(name, code, "2", position + 1))
+    units = {u.code: u for u in holidays.units.all()}
+    whole = [units["matin"].pk, units["repas"].pk, units["apres-midi"].pk]
+    admin_client.post(f"{base}/combinaisons/nouveau/", {"name": "Journée complète", "units": whole, "priority": "30"})
+    admin_client.post(
+        f"{base}/combinaisons/nouveau/",
+        {"name": "Matin avec repas", "units": [units["matin"].pk, units["repas"].pk], "priority": "10"},
+    )
+    combination = holidays.combinations.get(code="journee-complete")
+    saved = [
+        admin_client.post(f"{base}/tarifs/nouveau/", tariff_form(priced, price))
+        for priced, price in [
+            (f"combination-{combination.pk}", "13,50"),
+            (f"unit-{units['apres-midi'].pk}", "4,90"),
+            (f"unit-{journee.pk}", "10"),
+        ]
+    ]
+
+    assert [r.status_code for r in saved] == [302, 302, 302]
+    assert holidays.tariffs.get(combination=combination).unit is None
+    page = admin_client.get(
+        f"{base}/", {"day": "2026-10-21", "facturation": "1", "unites": ["matin", "repas", "apres-midi"], "qf": "800"}
+    ).content.decode()
+    assert (
+        "Journée complète — « Matin », « Après-midi » et « Repas » sur une seule ligne de facture ; priorité 30" in page
+    )
+    assert "Matin avec repas — « Matin » et « Repas » sur une seule ligne de facture ; priorité 10 ; sans tarif" in page
+    assert "Combinaison : Journée complète" in page and "Unité : Après-midi" in page
+    assert "Le mercredi 21 octobre 2026, « Matin », « Après-midi » et « Repas » au quotient familial 800 :" in page
+    assert "« Journée complète » (« Matin », « Après-midi » et « Repas ») : 13,50 €" in page
+    refused = admin_client.get(f"{base}/", {"facturation": "1", "unites": ["matin", "repas"]}).content.decode()
+    assert "« Matin avec repas » n&#x27;a pas de prix valable" in refused or "Aucun tarif" in refused
+
+
+def test_a_combination_no_family_could_book_or_one_already_there_is_refused(admin_client, holidays):
+    base = f"{BASE}/prestations/{holidays.pk}"
+    admin_client.post(
+        f"{base}/unites/nouveau/", unit_form("Matin", "matin", "3", 1, excludes=[holidays.units.get().pk])
+    )
+    units = [u.pk for u in holidays.units.all()]
+    admin_client.post(f"{base}/unites/nouveau/", unit_form("Repas", "repas", "1", 2, requires=[units[1]]))
+    repas = holidays.units.get(code="repas")
+
+    excluded = admin_client.post(f"{base}/combinaisons/nouveau/", {"name": "Tout", "units": units, "priority": "1"})
+    alone = admin_client.post(f"{base}/combinaisons/nouveau/", {"name": "Repas", "units": [repas.pk], "priority": "1"})
+    none = admin_client.post(f"{base}/combinaisons/nouveau/", {"name": "Rien", "priority": "1"})
+    admin_client.post(
+        f"{base}/combinaisons/nouveau/", {"name": "Matin et repas", "units": [units[1], repas.pk], "priority": "1"}
+    )
+    twice = admin_client.post(
+        f"{base}/combinaisons/nouveau/", {"name": "Bis", "units": [repas.pk, units[1]], "priority": "2"}
+    )
+
+    assert "Une famille ne pourra jamais réserver ces unités ensemble." in excluded.content.decode()
+    assert "« Journée » ne se réserve pas avec « Matin »" in excluded.content.decode()
+    assert "« Repas » se réserve avec « Matin »" in alone.content.decode()
+    assert "Cochez au moins une unité." in none.content.decode()
+    assert "La combinaison « Matin et repas » regroupe déjà ces unités." in twice.content.decode()
+    assert [c.name for c in holidays.combinations.all()] == ["Matin et repas"]
+
+
+def test_a_unit_cannot_require_and_exclude_the_same_unit(admin_client, holidays):
+    journee = holidays.units.get()
+
+    response = admin_client.post(
+        f"{BASE}/prestations/{holidays.pk}/unites/nouveau/",
+        unit_form("Repas", "repas", "1", 1, requires=[journee.pk], excludes=[journee.pk]),
+    )
+
+    assert "Une unité ne peut pas à la fois demander et exclure « Journée »." in response.content.decode()
+    assert holidays.units.count() == 1
+
+
+def test_periscolaire_morning_and_evening_rules_with_seed_001s_late_prices(admin_client, in_clisson):
+    SchoolYearFactory()
+    care = ServiceFactory(name="Accueil périscolaire", unit=Service.Unit.SESSION)  # one unit: Séance
+    base = f"{BASE}/prestations/{care.pk}"
+    rule = {"direction": "booking", "amount": "48", "unit": "working_hours", "online_after": "refuse"}
+    single = admin_client.get(f"{base}/delais/nouveau/").content.decode()
+    admin_client.post(f"{base}/unites/{care.units.get().pk}/", unit_form("Matin", "matin", "1,5", 0))
+    admin_client.post(f"{base}/unites/nouveau/", unit_form("Soir", "soir", "2,5", 1))
+    matin, soir = care.units.all()
+    for unit, late in [(matin, "4"), (soir, "10")]:
+        admin_client.post(
+            f"{base}/delais/nouveau/", rule | {"applies_to": unit.pk, "late_price": "fixed", "late_amount": late}
+        )
+        admin_client.post(
+            f"{base}/tarifs/nouveau/", tariff_form(f"unit-{unit.pk}", "1,55" if unit == matin else "2,60")
+        )
+    admin_client.post(
+        f"{base}/delais/nouveau/", rule | {"direction": "cancellation", "late_price": "normal", "late_amount": "0"}
+    )
+
+    assert 'name="applies_to"' not in single  # a one-unit service: its rules are the service's
+    assert care.cutoff_rules.count() == 3 and care.tariffs.count() == 2
+    page = admin_client.get(
+        f"{base}/", {"day": "2026-10-15", "facturation": "1", "unites": ["matin", "soir"], "qf": "800"}
+    ).content.decode()
+    assert "Matin — Réservation : 48 heures ouvrées" in page and "Soir — Réservation : 48 heures ouvrées" in page
+    assert "Toutes les unités — Annulation : 48 heures ouvrées" in page
+    assert "la réservation (Matin) pour le jeudi 15 octobre 2026 ferme le lundi 12 octobre 2026 à 23:59" in page
+    assert "« Matin » : 1,55 €" in page and "« Soir » : 2,60 €" in page and "Total : 4,15 €." in page
+    assert "Réservé après le délai : 14,00 €." in page  # 4 € the morning, 10 € the evening
+    assert "Annulé après le délai : 4,15 € restent facturés." in page
+    assert page.index("Matin — Réservation") < page.index("Soir — Réservation") < page.index("Toutes les unités")
+
+
+def test_a_tariff_of_a_service_with_several_units_says_what_it_prices(admin_client, holidays):
+    base = f"{BASE}/prestations/{holidays.pk}"
+    admin_client.post(f"{base}/unites/nouveau/", unit_form("Matin", "matin", "3", 1))
+    journee, matin = holidays.units.all()
+
+    missing = admin_client.post(f"{base}/tarifs/nouveau/", tariff_form("", "9"))
+    admin_client.post(f"{base}/tarifs/nouveau/", tariff_form(f"unit-{journee.pk}", "9"))
+    tariff = holidays.tariffs.get()
+    moved = admin_client.post(
+        f"{base}/tarifs/{tariff.pk}/",
+        tariff_form(f"unit-{matin.pk}", "4") | {"tranches-0-id": str(tariff.brackets.get().pk)},
+    )
+
+    assert "Choisissez l&#x27;unité ou la combinaison que ce tarif facture." in missing.content.decode()
+    assert moved.status_code == 302
+    tariff.refresh_from_db()
+    assert tariff.unit == matin and tariff.combination is None
+    entry = AuditEntry.objects.filter(target_type="catalog.tariff", action="catalog.update").get()
+    assert entry.changes["unit"] == "Matin"
+
+
+def test_deleting_a_unit_a_tariff_prices_explains_why_and_keeps_it(admin_client, holidays):
+    TariffFactory(service=holidays)
+    journee = holidays.units.get()
+
+    response = admin_client.post(f"{BASE}/prestations/{holidays.pk}/unites/{journee.pk}/supprimer/", follow=True)
+
+    assert "Journée est encore utilisé par : Centre de loisirs (01/09/2026)." in response.content.decode()
+    assert holidays.units.filter(pk=journee.pk).exists()
+
+
+def test_the_service_page_reads_its_units_in_a_bounded_number_of_queries(admin_client, holidays):
+    url, query = f"{BASE}/prestations/{holidays.pk}/", {"facturation": "1", "unites": ["journee"]}
+    journee = holidays.units.get(code="journee")
+
+    def sell(n: int) -> None:
+        unit = ServiceUnit.objects.create(service=holidays, code=f"u{n}", name=f"Unité {n}", duration_hours=1)
+        unit.excludes.set([journee])
+        TariffFactory(service=holidays, unit=unit)
+        combination = UnitCombination.objects.create(service=holidays, code=f"c{n}", name=f"Combinaison {n}")
+        combination.units.set([unit])
+        CutoffRuleFactory(service=holidays, applies_to=unit)
+
+    sell(0)
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(url, query)
+    for n in range(1, 4):
+        sell(n)
+    with CaptureQueriesContext(connection) as four:
+        admin_client.get(url, query)
+
+    assert len(four) == len(one)
