@@ -100,3 +100,190 @@ def test_a_parent_cannot_open_the_back_office(page: Page, portal: Portal):
 
     assert response.status == 403
     expect(page.get_by_role("link", name="Catalogue")).to_have_count(0)
+
+
+def section(page: Page, slug: str):
+    return page.locator(f"#section-{slug}").locator("xpath=..")
+
+
+def type_in(page: Page, label: str, text: str) -> None:
+    """Into the field of that label, with the keyboard."""
+    field = page.get_by_label(label, exact=True)
+    field.focus()
+    field.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+def tick(page: Page, group: str, *labels: str) -> None:
+    """Tick checkboxes of a fieldset with the space bar."""
+    fieldset = page.get_by_role("group", name=re.compile(f"^{re.escape(group)}"))
+    for label in labels:
+        fieldset.get_by_label(label, exact=True).press("Space")
+
+
+def new_service(page: Page, name: str, kind: str, measure: str, weekdays: list[int], period: str) -> None:
+    page.get_by_role("link", name="Catalogue").first.click()
+    page.get_by_role("link", name="Nouvelle prestation").click()
+    page.fill("#id_name", name)
+    page.select_option("#id_kind", kind)
+    page.select_option("#id_site", index=1)
+    page.select_option("#id_unit", measure)
+    for weekday in weekdays:
+        page.check(f"#id_weekdays_{weekday}")
+    page.select_option("#id_period", period)
+    save(page)
+    expect(page.locator(".messages")).to_contain_text(f"La prestation « {name} » est enregistrée.")
+
+
+def add_unit(page: Page, name: str, hours: str, requires: tuple = (), excludes: tuple = ()) -> None:
+    add(page, "unites")
+    type_in(page, "Nom :", name)
+    type_in(page, "Durée (heures) :", hours)
+    tick(page, "Seulement avec", *requires)
+    tick(page, "Incompatible avec", *excludes)
+    page.get_by_label("Durée (heures) :", exact=True).press("Enter")  # the form's first button: Enregistrer
+    expect(page.locator(".messages")).to_contain_text(f"« {name} » est enregistré.")
+
+
+def add_combination(page: Page, name: str, units: tuple, priority: str) -> None:
+    add(page, "combinaisons")
+    type_in(page, "Nom :", name)
+    tick(page, "Unités facturées ensemble", *units)
+    type_in(page, "Priorité :", priority)
+    page.get_by_label("Priorité :", exact=True).press("Enter")
+
+
+def add_tariff(page: Page, priced: str, brackets: list[tuple[str, str, str]]) -> None:
+    page.get_by_role("link", name="Ajouter un tarif").click()
+    page.select_option("#id_priced", label=priced)
+    page.fill("#id_valid_from", "2026-09-01")
+    page.fill("#id_valid_to", "2027-08-31")
+    for row, (qf_min, qf_max, price) in enumerate(brackets):
+        page.fill(f"#id_tranches-{row}-qf_min", qf_min)
+        page.fill(f"#id_tranches-{row}-qf_max", qf_max)
+        page.fill(f"#id_tranches-{row}-price", price)
+    save(page)
+    expect(page.locator(".messages")).to_contain_text("est enregistré")
+
+
+def billing_preview(page: Page, units: tuple, qf: str) -> None:
+    card = page.locator("#billing-title").locator("xpath=..")
+    for unit in units:
+        card.get_by_label(unit, exact=True).check()
+    card.get_by_label("Quotient familial :").fill(qf)
+    card.get_by_role("button", name="Calculer").click()
+
+
+def test_administrator_configures_a_holiday_centre_sold_by_day_half_day_and_meal(page: Page, portal: Portal):
+    log_in(page, portal, "lepallet", "mairie@lepallet.test")
+    new_service(page, "Centre d'été", "holiday_centre", "day", [0, 1, 2, 3, 4], "holidays")
+    units = section(page, "unites").locator("ul.rows")
+    expect(units).to_contain_text("Journée — 8 h")  # the unit a day-measured service starts with
+
+    add_unit(page, "Matin", "3", excludes=("Journée",))
+    add_unit(page, "Après-midi", "3,5", excludes=("Journée",))
+    add_unit(page, "Repas", "1,5", requires=("Journée", "Matin", "Après-midi"))
+    expect(units).to_contain_text("Journée — 8 h ; jamais le même jour que « Matin » ou « Après-midi »")
+    expect(units).to_contain_text(
+        "Repas — 1,5 h ; seulement avec « Journée », « Matin » ou « Après-midi » le même jour"
+    )
+
+    add_combination(page, "Journée avec matin", ("Journée", "Matin"), "5")
+    expect(page.locator(".form-errors")).to_contain_text("rien n’a été enregistré")
+    expect(page.locator("#id_units_error")).to_contain_text(
+        "Une famille ne pourra jamais réserver ces unités ensemble."
+    )
+    page.get_by_role("link", name="Annuler").click()
+    add_combination(page, "Journée complète", ("Matin", "Après-midi", "Repas"), "30")
+    add_combination(page, "Journée avec repas", ("Journée", "Repas"), "20")
+    add_combination(page, "Matin avec repas", ("Matin", "Repas"), "10")
+    add_combination(page, "Après-midi avec repas", ("Après-midi", "Repas"), "10")
+    combinations = section(page, "combinaisons").locator("ul.rows")
+    expect(combinations).to_contain_text(
+        "Journée complète — « Matin », « Après-midi » et « Repas » sur une seule ligne de facture ; priorité 30"
+    )
+    expect(combinations).to_contain_text("Journée avec repas — « Journée » et « Repas »")
+
+    add(page, "delais")
+    page.select_option("#id_direction", "booking")
+    page.fill("#id_amount", "5")
+    page.select_option("#id_unit", "working_days")
+    page.select_option("#id_late_price", "plus")
+    page.fill("#id_late_amount", "3")
+    save(page)
+    expect(section(page, "delais").locator("ul.rows")).to_contain_text("Toutes les unités — Réservation : 5 jours")
+
+    qf = [("0", "600", "9"), ("601", "1200", "13,50"), ("1201", "", "17")]
+    for priced in ("Journée complète", "Journée avec repas"):
+        add_tariff(page, priced, qf)
+    add_tariff(page, "Matin", [("0", "", "4,90")])
+    add_tariff(page, "Après-midi", [("0", "", "4,90")])
+    expect(page.locator("#tariffs-title").locator("xpath=..")).to_contain_text("Combinaison : Journée complète")
+    expect(units).to_contain_text("Matin — 3 h ; jamais le même jour que « Journée » ; a son propre tarif")
+
+    page.fill("#id_day", "2027-02-24")
+    page.get_by_role("button", name="Vérifier").click()
+    expect(page.locator(".preview").first).to_contain_text("Acceptée en retard, elle coûte le tarif plus 3,00 €")
+    billing_preview(page, ("Matin", "Repas", "Après-midi"), "800")
+    result = page.locator(".billing-preview")
+    expect(result).to_contain_text("Le mercredi 24 février 2027, « Matin », « Après-midi » et « Repas »")
+    expect(result).to_contain_text("« Journée complète » (« Matin », « Après-midi » et « Repas ») : 13,50 €")
+    expect(result).to_contain_text("Réservé après le délai : 16,50 €.")
+    billing_preview(page, ("Journée", "Matin"), "800")
+    expect(page.locator(".billing-preview")).to_contain_text("« Journée » ne se réserve pas avec « Matin »")
+
+
+def test_administrator_configures_a_periscolaire_with_seed_001s_late_prices(page: Page, portal: Portal):
+    log_in(page, portal, "lepallet", "mairie@lepallet.test")
+    new_service(page, "Garderie du groupe scolaire", "morning_care", "session", [0, 1, 3, 4], "school_terms")
+    units = section(page, "unites").locator("ul.rows")
+    units.get_by_role("link", name="Modifier Séance").click()
+    type_in(page, "Nom :", "Matin")
+    type_in(page, "Code :", "matin")
+    type_in(page, "Durée (heures) :", "1,5")
+    page.get_by_label("Durée (heures) :", exact=True).press("Enter")
+    add_unit(page, "Soir", "2,5")
+    expect(units).to_contain_text("Matin — 1,5 h")
+    expect(units).to_contain_text("Soir — 2,5 h")
+
+    for unit, late in (("Matin", "4,00"), ("Soir", "10,00")):
+        add(page, "delais")
+        page.select_option("#id_applies_to", label=unit)
+        page.select_option("#id_direction", "booking")
+        page.fill("#id_amount", "48")
+        page.select_option("#id_unit", "working_hours")
+        page.select_option("#id_online_after", "refuse")
+        page.select_option("#id_late_price", "fixed")
+        page.fill("#id_late_amount", late)
+        page.fill("#id_preview_day", "2027-01-14")
+        page.get_by_role("button", name="Voir l’effet de ces règles").click()
+        expect(page.locator(".preview")).to_contain_text(
+            f"la réservation ({unit}) pour le jeudi 14 janvier 2027 ferme le lundi 11 janvier 2027 à 23:59."
+        )
+        expect(page.locator(".preview")).to_contain_text("impossible en ligne : la famille contacte la structure.")
+        expect(page.locator(".preview")).to_contain_text(f"Acceptée en retard, elle coûte {late} €")
+        save(page)
+    add(page, "delais")
+    expect(page.locator("#id_applies_to")).to_have_value("")  # every unit without a rule of its own
+    page.select_option("#id_direction", "cancellation")
+    page.fill("#id_amount", "48")
+    page.select_option("#id_unit", "working_hours")
+    save(page)
+    rules = section(page, "delais").locator("ul.rows")
+    expect(rules).to_contain_text("Matin — Réservation : 48 heures ouvrées")
+    expect(rules).to_contain_text("Soir — Réservation : 48 heures ouvrées")
+    expect(rules).to_contain_text("Toutes les unités — Annulation : 48 heures ouvrées")
+
+    add_tariff(page, "Matin", [("0", "600", "1,10"), ("601", "", "1,55")])
+    add_tariff(page, "Soir", [("0", "600", "1,80"), ("601", "", "2,60")])
+    page.fill("#id_day", "2027-01-14")
+    page.get_by_role("button", name="Vérifier").click()
+    billing_preview(page, ("Matin", "Soir"), "800")
+    result = page.locator(".billing-preview")
+    expect(result).to_contain_text("« Matin » : 1,55 €")
+    expect(result).to_contain_text("« Soir » : 2,60 €")
+    expect(result).to_contain_text("Réservé après le délai : 14,00 €.")  # 4 € the morning, 10 € the evening
+    expect(result).to_contain_text("Annulé après le délai : 4,15 € restent facturés.")
+    expect(page.locator("#preview-title").locator("xpath=..")).to_contain_text(
+        "la réservation (Soir) pour le jeudi 14 janvier 2027 ferme le lundi 11 janvier 2027 à 23:59."
+    )
