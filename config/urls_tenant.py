@@ -22,6 +22,7 @@ urlpatterns = [
     path("gestion/familles/", include("families.staff_urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),
     path("api/v1/families/", include("families.api_urls")),
+    path("api/v1/reservations/", include("reservations.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("healthz", healthz, name="healthz"),

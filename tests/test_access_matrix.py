@@ -55,6 +55,7 @@ from families.models import (
 )
 from families.selectors import COUNTER_SESSION_KEY
 from families.services import Address, child_link, dossier_open, household_create
+from reservations.models import Enrolment
 from storage.models import Document
 from tests.factories import (
     ChildFactory,
@@ -173,6 +174,10 @@ CATALOG_ADMIN = holders(Capability.CATALOG_CONFIGURE)
 TEAM = holders(Capability.TEAM_MANAGE)
 FAMILY_STAFF = holders(Capability.FAMILIES_REVIEW)
 FAMILY_CONFIG = holders(Capability.FAMILIES_CONFIGURE)
+FAMILY_READERS = Who(
+    "a parent (their household's records) or family staff (every household's)",
+    lambda actor: actor.role in HOLDERS[Capability.FAMILY_SPACE] | HOLDERS[Capability.FAMILIES_REVIEW],
+)
 OPERATORS = holders(Capability.PLATFORM_OPERATE)
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -210,6 +215,7 @@ class Side:
     age_group: dict[str, catalog.AgeGroupCapacity]
     unit: dict[str, catalog.ServiceUnit]
     combination: dict[str, catalog.UnitCombination]
+    enrolment: dict[str, Enrolment]
 
 
 @dataclass
@@ -247,6 +253,7 @@ OWN = {
     "dossier": {"A": "A", "B": "B", "C": "A"},
     "pickup": {"A": "A", "B": "B", "C": "C"},
     "document": {"A": "A", "B": "B", "C": "C"},
+    "enrolment": {"A": "A", "B": "B", "C": "C"},  # C's enrolment of the child it shares is C's, A's is A's
 }
 
 
@@ -291,6 +298,14 @@ def documents(actor: Actor, side: Side, other: Side) -> Objects:
     if actor.role in HOLDERS[Capability.FAMILY_SPACE]:
         return household_records("document", "document_id")(actor, side, other)
     return Objects(None, [_obj(f"{side.schema} document {k}", document_id=d.pk) for k, d in side.document.items()])
+
+
+def enrolments(actor: Actor, side: Side, other: Side) -> Objects:
+    """An enrolment: family staff reach their commune's, a parent their household's only (not the other
+    household's enrolment of a child they share)."""
+    if actor.role in HOLDERS[Capability.FAMILIES_REVIEW]:
+        return commune_record("enrolment", "pk")(actor, side, other)
+    return household_records("enrolment", "pk")(actor, side, other)
 
 
 def commune_record(kind: str, kwarg: str, key: str = "A", **fixed) -> Sampler:
@@ -564,11 +579,28 @@ ROUTES: dict[str, Row] = {
     "api_staff_dossier_review": api(
         FAMILY_STAFF, POST_ONLY, objects=commune_record("dossier", "pk"), payload={"items": []}
     ),
+    # The reservations API: parents their household's enrolments and bookings, family staff every household's
+    "api_enrolments": api(
+        FAMILY_READERS,
+        LIST,
+        write=PARENTS,
+        payload=lambda side: {
+            "child": side.child["A"].pk,
+            "service": side.service["S1"].pk,
+            "school_year": side.year["open"].pk,
+        },
+    ),
+    "api_enrolment": api(FAMILY_READERS, objects=enrolments),
+    "api_enrolment_decision": api(
+        FAMILY_STAFF, POST_ONLY, objects=commune_record("enrolment", "pk"), payload=API_DECISION
+    ),
+    "api_enrolment_requirements": api(SIGNED_IN),
+    "api_bookings": api(FAMILY_READERS),
     # The last route of each API prefix: a path that names no operation is a 404 in the API's error shape, for
     # everyone and any method (no session read, nothing written)
     **{
         name: api(NOBODY, (), objects=given("a path naming no operation", path="inconnu"), anonymous=404, outsider=404)
-        for name in ("api_catalog_not_found", "api_families_not_found")
+        for name in ("api_catalog_not_found", "api_families_not_found", "api_reservations_not_found")
     },
     # The operator console (platform root)
     "console:commune_list": page(OPERATORS),
@@ -947,6 +979,23 @@ def _gorges_families(year: catalog.SchoolYear) -> dict:
     }
 
 
+def _enrolments(records: dict, children: dict[str, str], **pk) -> dict[str, Enrolment]:
+    """Each household's enrolment of its child (C's of the child it shares with A) in service S1, pending."""
+    year = records["year"]["open"]
+    return {
+        key: Enrolment.objects.create(
+            child=records["child"][child],
+            household=records["household"][key],
+            service=records["service"]["S1"],
+            school_year=year,
+            start=year.start,
+            end=year.end,
+            **pk,
+        )
+        for key, child in children.items()
+    }
+
+
 def _assert_apart(sides: dict[str, Side]) -> None:
     """No record of one commune has an id of a record of the other: "another commune's object" is a real miss."""
     for side in sides.values():
@@ -968,6 +1017,7 @@ def _build_world() -> World:
         }
         records = _catalog(CLISSON.slug, manager=users["manager"])
         records |= _clisson_families(users, records["year"]["open"])
+        records["enrolment"] = _enrolments(records, {"A": "A", "B": "B", "C": "A"})
         clisson = Side(schema=CLISSON.slug, **records)
         Branding.objects.update(logo=f"{CLISSON.slug}/branding/logo.png")
     for key, user in users.items():
@@ -983,6 +1033,7 @@ def _build_world() -> World:
         gorges_admin = UserFactory(role=Role.ADMINISTRATOR, email="gorges_admin@gorges.test")
         records = _catalog(GORGES.slug, far=True)
         records |= _gorges_families(records["year"]["open"])
+        records["enrolment"] = _enrolments(records, {"A": "A"}, pk=FAR)
         gorges = Side(schema=GORGES.slug, **records)
         Branding.objects.update(logo=f"{GORGES.slug}/branding/logo.png")
     sessions["gorges_admin"] = signed_in(gorges_admin, GORGES.host).cookies[settings.SESSION_COOKIE_NAME].value
