@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import connection
+from django.db import connection, models
 
 from catalog import engine
 from catalog.engine import CatalogSnapshot
@@ -27,9 +27,13 @@ def lock_service_days(keys: Iterable[DayKey]) -> dict[DayKey, ServiceDay]:
     wanted = sorted(set(keys))
     if not wanted:
         return {}
-    ServiceDay.objects.bulk_create(
-        [ServiceDay(service_id=service_id, date=day) for service_id, day in wanted], ignore_conflicts=True
-    )
+    with connection.cursor() as cursor:  # created if missing, without building a model per day
+        cursor.execute(
+            f"INSERT INTO {ServiceDay._meta.db_table} (service_id, date, children, units, age_groups) "
+            "SELECT s, d, 0, '{}', '{}' FROM unnest(%s::bigint[], %s::date[]) AS t(s, d) "
+            "ON CONFLICT (service_id, date) DO NOTHING",
+            [[service_id for service_id, _day in wanted], [day for _service_id, day in wanted]],
+        )
     services = {service_id for service_id, _day in wanted}
     days = {day for _service_id, day in wanted}
     rows = (
@@ -86,3 +90,23 @@ def save_counts(rows: list[ServiceDay]) -> None:
             f"FROM (VALUES {values}) AS v(id, children, units, age_groups) WHERE d.id = v.id",
             params,
         )
+
+
+def next_ids(model: type[models.Model], n: int) -> list[int]:
+    """`n` ids taken from the table's sequence, for rows written with COPY."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [model._meta.db_table, n]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def copy_rows(model: type[models.Model], columns: list[str], values: list[tuple]) -> None:
+    """Append rows to the model's table with COPY (in the current schema and transaction)."""
+    if not values:
+        return
+    with connection.cursor() as cursor:
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)

@@ -72,6 +72,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
 class ServiceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Service
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Prestation {n}")
     code = factory.Sequence(lambda n: f"prestation-{n}")

@@ -18,7 +18,7 @@ from catalog.selectors import catalog_snapshot, services_with_rules
 from core.prefetch import rows
 from families.models import Child, Household
 from reservations.models import Booking, BookingEvent, Enrolment, ServiceDay
-from reservations.places import count, lock_service_days, places_left, save_counts
+from reservations.places import copy_rows, count, lock_service_days, next_ids, places_left, save_counts
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
 
@@ -81,28 +81,56 @@ def bookings_take(
     with transaction.atomic():
         days = lock_service_days((r.service.pk, r.date) for r in requests)
         held = _held(requests)  # read under the locks: stays true until the commit
-        snapshot = _snapshot(requests)
+        rules = _Rules(_snapshot(requests), now)
         for request in requests:
-            booked = _take(
-                request, days[(request.service.pk, request.date)], held, snapshot, now, channel, late_price_applied
-            )
+            booked = _take(request, days[(request.service.pk, request.date)], held, rules, channel, late_price_applied)
             if isinstance(booked, Refusal):
                 outcome.refused.append(booked)
             else:
                 outcome.changed.extend(booked)
-        Booking.objects.bulk_create(outcome.changed, batch_size=2000)
-        _record(outcome.changed, actor, channel, days.values())
+        _insert(outcome.changed, actor, now)
+        _record(outcome.changed, actor, channel, days.values(), now)
     return outcome
 
 
+# What the engine refuses before it counts places: a full day comes after these, before the cutoff.
+BEFORE_FULL = {Reason.NOT_BOOKABLE_ONLINE, Reason.CLOSED, Reason.PAST, Reason.WINDOW_NOT_OPEN, Reason.WINDOW_CLOSED}
+
+
+class _Rules:
+    """The catalogue's answers within one call, asked once per service, day and unit: they are the same
+    for every child (only the places left differ, checked apart), so validating a commune's typical
+    weeks asks the engine once per day and unit, not once per child."""
+
+    def __init__(self, snapshot: engine.CatalogSnapshot, now: datetime):
+        self.snapshot, self.now = snapshot, now
+        self.decisions: dict = {}
+        self.covers: dict = {}
+
+    def booking(self, service: Service, day: date, unit_id: int, left: int | None) -> ChangeDecision:
+        key = (service.pk, day, unit_id)
+        if key not in self.decisions:
+            self.decisions[key] = engine.change_decision(self.snapshot, service, day, self.now, BOOKING, None, unit_id)
+        decision = self.decisions[key]
+        if decision.reason in BEFORE_FULL or left is None or left > 0:
+            return decision
+        return ChangeDecision(False, Reason.FULL)
+
+    def refusal(self, service: Service, codes: frozenset[str]) -> pricing.PricingRefused | None:
+        """Why these units cannot be booked together or billed, if they cannot."""
+        key = (service.pk, codes)
+        if key not in self.covers:
+            try:
+                pricing.units_check(service, codes)
+                pricing.billed_cover(service, codes)
+                self.covers[key] = None
+            except pricing.PricingRefused as refused:
+                self.covers[key] = refused
+        return self.covers[key]
+
+
 def _take(
-    request: DayRequest,
-    day: ServiceDay,
-    held: dict,
-    snapshot: engine.CatalogSnapshot,
-    now: datetime,
-    channel: Channel,
-    late_price_applied: bool,
+    request: DayRequest, day: ServiceDay, held: dict, rules: _Rules, channel: Channel, late_price_applied: bool
 ) -> list[Booking] | Refusal:
     service, child = request.service, request.child
     already = held[(child.pk, service.pk, request.date)]
@@ -112,16 +140,13 @@ def _take(
         return Refusal(request, Reason.NOT_COVERED, ", ".join(sorted(unknown)))
     if not new:
         return []
-    try:
-        pricing.units_check(service, request.units | already.keys())
-        pricing.billed_cover(service, request.units | already.keys())
-    except pricing.PricingRefused as refused:
+    if refused := rules.refusal(service, frozenset(request.units | already.keys())):
         return Refusal(request, refused.reason, refused.detail)
     new_child = not already
-    left = places_left(snapshot, service, day, child=child, new_child=new_child, unit_ids={u.pk for u in new})
+    left = places_left(rules.snapshot, service, day, child=child, new_child=new_child, unit_ids={u.pk for u in new})
     bookings = []
     for unit in new:
-        decision = engine.change_decision(snapshot, service, request.date, now, BOOKING, left, unit.pk)
+        decision = rules.booking(service, request.date, unit.pk, left)
         refusal = _refusal(request, decision, channel)
         if refusal:
             return refusal
@@ -258,19 +283,49 @@ def _services(ids: set[int]) -> list[Service]:
     return list(services_with_rules().filter(pk__in=ids))
 
 
-def _record(bookings: list[Booking], actor: User | None, channel: Channel, days: Iterable[ServiceDay]) -> None:
+def _record(
+    bookings: list[Booking],
+    actor: User | None,
+    channel: Channel,
+    days: Iterable[ServiceDay],
+    now: datetime | None = None,
+) -> None:
+    """The days' new counts, and one history row per booking changed."""
     save_counts(list(days))
-    BookingEvent.objects.bulk_create(
+    source = SOURCES.get(channel, Booking.Source.COUNTER)
+    copy_rows(
+        BookingEvent,
+        ["booking_id", "at", "actor_id", "state", "source", "late_price", "late_amount", "note"],
         [
-            BookingEvent(
-                booking=booking,
-                actor=actor,
-                state=booking.state,
-                source=SOURCES.get(channel, Booking.Source.COUNTER),
-                late_price=booking.late_price,
-                late_amount=booking.late_amount,
-            )
-            for booking in bookings
+            (b.pk, now or timezone.now(), actor.pk if actor else None, b.state, source, b.late_price, b.late_amount, "")
+            for b in bookings
         ],
-        batch_size=2000,
     )
+
+
+BOOKING_COLUMNS = [
+    "id",
+    "child_id",
+    "household_id",
+    "service_id",
+    "unit_id",
+    "date",
+    "state",
+    "source",
+    "late_price",
+    "late_amount",
+    "enrolment_id",
+    "created",
+    "created_by_id",
+]
+
+
+def _insert(bookings: list[Booking], actor: User | None, now: datetime) -> None:
+    """New bookings, written with COPY: a school year of typical weeks is hundreds of thousands of rows,
+    and the ORM's INSERT costs ten times more per row. Their ids come from the table's sequence first."""
+    if not bookings:
+        return
+    for booking, pk in zip(bookings, next_ids(Booking, len(bookings)), strict=True):
+        booking.pk, booking.created, booking.created_by = pk, now, actor
+        booking._state.adding = False
+    copy_rows(Booking, BOOKING_COLUMNS, [tuple(getattr(b, c) for c in BOOKING_COLUMNS) for b in bookings])
