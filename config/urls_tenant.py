@@ -20,6 +20,8 @@ urlpatterns = [
     path("documents/", include("storage.urls")),
     path("famille/", include("families.urls")),
     path("gestion/familles/", include("families.staff_urls")),
+    path("famille/", include("reservations.urls")),
+    path("gestion/inscriptions/", include("reservations.staff_urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),
     path("api/v1/families/", include("families.api_urls")),
     path("api/v1/reservations/", include("reservations.api_urls")),

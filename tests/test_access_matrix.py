@@ -596,6 +596,26 @@ ROUTES: dict[str, Row] = {
     ),
     "api_enrolment_requirements": api(SIGNED_IN),
     "api_bookings": api(FAMILY_READERS),
+    # The enrolment pages: a family asks from its child's page and reaches its own enrolments only (the
+    # attestation of a pending one sends back to the child's page); family staff review every one
+    "reservations:enrolment_new": page(
+        FAMILY,
+        FORM,
+        objects=household_records("child", "child_id"),
+        payload=lambda side: {"service": side.service["S1"].pk, "school_year": side.year["open"].pk},
+    ),
+    "reservations:enrolment_week": page(
+        FAMILY, FORM, objects=household_records("enrolment", "enrolment_id"), payload={"since": "2030-09-02"}
+    ),
+    "reservations:enrolment_end": page(
+        FAMILY, FORM, objects=household_records("enrolment", "enrolment_id"), payload={"on": "2030-09-02"}
+    ),
+    "reservations:attestation": page(FAMILY, objects=household_records("enrolment", "enrolment_id")),
+    "reservations_staff:queue": page(FAMILY_STAFF),
+    "reservations_staff:enrolment": page(
+        FAMILY_STAFF, FORM, objects=commune_record("enrolment", "enrolment_id"), payload=DECISION
+    ),
+    "reservations_staff:attestation": page(FAMILY_STAFF, objects=commune_record("enrolment", "enrolment_id")),
     # The last route of each API prefix: a path that names no operation is a 404 in the API's error shape, for
     # everyone and any method (no session read, nothing written)
     **{

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reservations import views
+
+app_name = "reservations"
+urlpatterns = [
+    path("enfants/<int:child_id>/inscription/", views.enrolment_new, name="enrolment_new"),
+    path("inscriptions/<int:enrolment_id>/semaine-type/", views.enrolment_week, name="enrolment_week"),
+    path("inscriptions/<int:enrolment_id>/fin/", views.enrolment_end, name="enrolment_end"),
+    path("inscriptions/<int:enrolment_id>/attestation/", views.enrolment_attestation, name="attestation"),
+]
