@@ -7,6 +7,7 @@ from reservations.services.enrolments import (
     enrolment_end_preview,
     enrolment_request,
     enrolment_week_change,
+    enrolments_validate,
 )
 from reservations.services.requests import booking_requests_decide, pending_requests_settle
 
@@ -23,5 +24,6 @@ __all__ = [
     "enrolment_end_preview",
     "enrolment_request",
     "enrolment_week_change",
+    "enrolments_validate",
     "pending_requests_settle",
 ]

@@ -154,44 +154,103 @@ def enrolment_decide(
     *, actor: User | None, enrolment: Enrolment, accept: bool, reason: str = "", now: datetime | None = None
 ) -> Decided:
     """Validate (its typical week is booked) or refuse (with the reason the family reads)."""
-    if actor is not None and not can(actor, Capability.FAMILIES_REVIEW):
-        raise ValidationError(_("Seule la structure valide une inscription."))
-    if not accept and not reason.strip():
+    if accept:
+        return enrolments_validate(actor=actor, enrolments=[enrolment], now=now)[0]
+    _check_decider(actor)
+    if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus : la famille le lira.")})
+    with transaction.atomic():
+        (enrolment,) = _pending(actor, [enrolment], Decision.REFUSED, now or timezone.now(), reason.strip())
+        _journal_and_tell(actor, Decided(enrolment))
+    return Decided(enrolment)
+
+
+def enrolments_validate(
+    *, actor: User | None, enrolments: list[Enrolment], now: datetime | None = None
+) -> list[Decided]:
+    """Validate pending enrolments together (a service's requests of the summer, at once): their typical
+    weeks are booked in one set-based pass under the same locks and rules as any booking."""
+    _check_decider(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        if enrolment.status != Decision.PENDING:
-            raise ValidationError(_("Cette inscription a déjà été traitée."))
-        enrolment.status = Decision.VALIDATED if accept else Decision.REFUSED
-        enrolment.reason = "" if accept else reason.strip()
-        enrolment.decided_at, enrolment.decided_by = now, actor
-        enrolment.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-        decided = Decided(enrolment)
-        if accept:
-            decided.bookings = _book_week(actor, enrolment, enrolment.start, now)
-        audit_record(
-            actor=actor,
-            action="reservations.enrolment",
-            target=enrolment,
-            changes={"status": enrolment.status, "reason": enrolment.reason},
-            context=enrolment.household,
+        validated = _pending(actor, enrolments, Decision.VALIDATED, now)
+        outcome = bookings_take(
+            actor=actor, requests=_week_requests(validated, None, now), channel=Channel.ENROLMENT, now=now
         )
-        notify_enrolment_decision(enrolment, decided.bookings.refused)
-    return decided
+        decided = {e.pk: Decided(e) for e in validated}
+        for booking in outcome.changed:
+            decided[booking.enrolment_id].bookings.changed.append(booking)
+        for refusal in outcome.refused:
+            decided[refusal.request.enrolment.pk].bookings.refused.append(refusal)
+        for each in decided.values():
+            _journal_and_tell(actor, each)
+    return list(decided.values())
+
+
+def _check_decider(actor: User | None) -> None:
+    if actor is not None and not can(actor, Capability.FAMILIES_REVIEW):
+        raise ValidationError(_("Seule la structure valide une inscription."))
+
+
+def _pending(actor: User | None, enrolments: list[Enrolment], status: str, now: datetime, reason: str = ""):
+    """The enrolments, locked, still pending, given their decision."""
+    locked = list(
+        Enrolment.objects.select_for_update(of=("self",))
+        .filter(pk__in=[e.pk for e in enrolments])
+        .select_related("child", "household", "service")
+        .order_by("pk")
+    )
+    if len(locked) != len(enrolments) or any(e.status != Decision.PENDING for e in locked):
+        raise ValidationError(_("Cette inscription a déjà été traitée."))
+    for enrolment in locked:
+        enrolment.status, enrolment.reason = status, reason
+        enrolment.decided_at, enrolment.decided_by = now, actor
+    Enrolment.objects.bulk_update(locked, ["status", "reason", "decided_at", "decided_by"])
+    return locked
+
+
+def _journal_and_tell(actor: User | None, decided: Decided) -> None:
+    enrolment = decided.enrolment
+    audit_record(
+        actor=actor,
+        action="reservations.enrolment",
+        target=enrolment,
+        changes={"status": enrolment.status, "reason": enrolment.reason},
+        context=enrolment.household,
+    )
+    notify_enrolment_decision(enrolment, decided.bookings.refused)
+
+
+def _week_requests(enrolments: list[Enrolment], since: date | None, now: datetime) -> list[DayRequest]:
+    """The typical weeks' days from `since` (never before today, nor the enrolment's start) to their end,
+    on the days their service runs."""
+    services = {s.pk: s for s in services_with_rules().filter(pk__in={e.service_id for e in enrolments})}
+    today = timezone.localdate(now)
+    firsts = {e.pk: max(since or e.start, e.start, today) for e in enrolments}
+    snapshots = {
+        pk: catalog_snapshot(
+            services=[service],
+            start=min(firsts[e.pk] for e in enrolments if e.service_id == pk),
+            end=max(e.end for e in enrolments if e.service_id == pk),
+        )
+        for pk, service in services.items()
+    }
+    opening: dict = {}
+    requests = []
+    for enrolment in enrolments:
+        service, snapshot = services[enrolment.service_id], snapshots[enrolment.service_id]
+        for day, units in _typical_days(enrolment, firsts[enrolment.pk], enrolment.end):
+            if (service.pk, day) not in opening:
+                opening[(service.pk, day)] = engine.is_open(snapshot, service, day)
+            if opening[(service.pk, day)]:
+                requests.append(
+                    DayRequest(enrolment.child, enrolment.household, service, day, frozenset(units), enrolment)
+                )
+    return requests
 
 
 def _book_week(actor: User | None, enrolment: Enrolment, since: date, now: datetime) -> Outcome:
-    """The typical week's days from `since` (never before today) to the end, set-based: days past their
-    cutoff are skipped without surcharge, full days are reported."""
-    service = services_with_rules().get(pk=enrolment.service_id)
-    first = max(since, enrolment.start, timezone.localdate(now))
-    snapshot = catalog_snapshot(services=[service], start=first, end=enrolment.end)
-    requests = [
-        DayRequest(enrolment.child, enrolment.household, service, day, frozenset(units), enrolment)
-        for day, units in _typical_days(enrolment, first, enrolment.end)
-        if engine.is_open(snapshot, service, day)
-    ]
+    requests = _week_requests([enrolment], since, now)
     return bookings_take(actor=actor, requests=requests, channel=Channel.ENROLMENT, now=now)
 
 

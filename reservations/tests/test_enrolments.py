@@ -21,6 +21,7 @@ from reservations.services import (
     enrolment_end_preview,
     enrolment_request,
     enrolment_week_change,
+    enrolments_validate,
 )
 from tests.factories import (
     ChildFactory,
@@ -212,3 +213,22 @@ def test_a_new_typical_week_from_a_date_moves_later_bookings_and_ending_cancels_
     assert booked_days(enrolment)[-1] == date(2026, 10, 8)  # too late to cancel: it stays, billed
     enrolment.refresh_from_db()
     assert enrolment.ended_on == date(2026, 10, 8)
+
+
+def test_pending_enrolments_validated_together_share_the_places_and_each_family_hears_of_its_own(
+    care, year, agent, frozen_at, django_capture_on_commit_callbacks
+):
+    frozen_at(SEPTEMBER)
+    Service.objects.filter(pk=care.pk).update(capacity=2)
+    children = [validated_child(family(f"Famille {i}")) for i in range(3)]
+    enrolments = [request_for(c, care, year, {1: ["soir"]}, end=date(2026, 9, 30)) for c in children]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = enrolments_validate(actor=agent, enrolments=enrolments, now=SEPTEMBER)
+
+    assert [booked_days(e) != [] for e in enrolments] == [True, True, False]  # in the order of the requests
+    full = {r.request.date for r in decided[2].bookings.refused if r.reason == "full"}
+    assert full == {date(2026, 9, 8), date(2026, 9, 15), date(2026, 9, 22), date(2026, 9, 29)}
+    assert len([m for m in mail.outbox if "Inscription validée" in m.subject]) == 3
+    third = next(m for m in mail.outbox if m.to == [parent_of(enrolments[2].household).email])
+    assert "complets" in third.body and "mardi 8 septembre 2026" in third.body
