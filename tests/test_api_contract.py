@@ -2,12 +2,13 @@
 to every operation, and runs all its checks on the answers (status codes and bodies the schema documents,
 schema-valid requests accepted, invalid ones refused, no server error, authentication not ignored...).
 
-It runs as an administrator of Clisson on the catalogue's and the staff's operations, and as a parent on
-the family's, against Django's WSGI application in this process, on the test database: every request
-carries Clisson's host (django-tenants routes by it), the user's session cookie and a CSRF token, and runs
-on the test's own connection, inside its transaction, which pytest-django rolls back at the end. The
-administrator's run checks too that its writes stayed in Clisson. The same seed and number of examples
-every time, so that a run is the same run on every machine; a time limit, so that it never hangs.
+It runs as an administrator of Clisson on the catalogue's, the staff's and the reservations' operations, and
+as a parent on the family's and the reservations', against Django's WSGI application in this process, on the
+test database: every request carries Clisson's host (django-tenants routes by it), the user's session cookie
+and a CSRF token, and runs on the test's own connection, inside its transaction, which pytest-django rolls
+back at the end. The administrator's run checks too that its writes stayed in Clisson. The same seed and
+number of examples every time, so that a run is the same run on every machine; a time limit, so that it
+never hangs.
 
 Rules the schema cannot express (overlapping dates, a record that does not exist) answer 422: the
 "schema-valid request accepted" check counts a 422 as a refusal it may get (README, "The API").
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -42,10 +44,12 @@ from conftest import CLISSON, GORGES, signed_in
 from core.roles import Role
 from families.models import ChangeRequest, Dossier, DossierItem, DossierRequirement
 from families.services import child_link
+from reservations.models import Booking, Enrolment, EnrolmentRequirement
 from tests.factories import (
     ChildFactory,
     CutoffRuleFactory,
     DocumentFactory,
+    DocumentTypeFactory,
     PickupPersonFactory,
     SchoolYearFactory,
     ServiceFactory,
@@ -249,11 +253,39 @@ def _families(administrator) -> dict:
     return {"a": a, "b": b, "child": child}
 
 
+def _reservations(service: catalog.Service, a, b, child) -> None:
+    """Each household's pending enrolment of the child they share, a booking of each (B's late), and a piece
+    the service asks for at enrolment."""
+    year = catalog.SchoolYear.objects.get(name="2030-2031")
+    for household in (a, b):
+        Enrolment.objects.create(
+            child=child, household=household, service=service, school_year=year, start=year.start, end=year.end
+        )
+    unit = service.units.get()
+    Booking.objects.create(
+        child=child, household=a, service=service, unit=unit, date=date(2030, 9, 2), state="confirmed", source="parent"
+    )
+    Booking.objects.create(
+        child=child,
+        household=b,
+        service=service,
+        unit=unit,
+        date=date(2030, 9, 3),
+        state="confirmed",
+        source="counter",
+        late_price="fixed",
+        late_amount=Decimal("4.00"),
+    )
+    EnrolmentRequirement.objects.create(service=service, document_type=DocumentTypeFactory(name="Assurance (contrat)"))
+
+
 @pytest.fixture
 def clisson_world(in_clisson):
     administrator = UserFactory(role=Role.ADMINISTRATOR)
-    _catalogue()
-    return {"administrator": administrator, **_families(administrator)}
+    service = _catalogue()
+    families = _families(administrator)
+    _reservations(service, families["a"], families["b"], families["child"])
+    return {"administrator": administrator, **families}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -286,5 +318,11 @@ def test_the_schema_holds_for_an_administrator_and_the_writes_stay_in_clisson(cl
         assert after.get(schema, 0) == before.get(schema, 0), schema
 
 
+def test_the_schema_holds_for_an_administrator_on_the_reservations(clisson_world):
+    # A run of its own: with the catalogue's, one run would come close to its time limit.
+    assert_holds(contract_run(clisson_world["administrator"], operations=r"^/api/v1/reservations/"))
+
+
 def test_the_schema_holds_for_a_parent(clisson_world):
-    assert_holds(contract_run(parent_of(clisson_world["a"]), operations=r"^/api/v1/families/(?!staff/)"))
+    parent = parent_of(clisson_world["a"])
+    assert_holds(contract_run(parent, operations=r"^/api/v1/(families/(?!staff/)|reservations/)"))
