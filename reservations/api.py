@@ -75,8 +75,8 @@ class ReachMixin:
 
     def check_permissions(self, request: Request) -> None:
         super().check_permissions(request)
-        if not can(request.user, Capability.FAMILIES_REVIEW):
-            family_actor(request)  # a parent without a household yet: 409
+        # A parent's household (a parent without one yet: 409); None for the family staff.
+        self.actor = None if can(request.user, Capability.FAMILIES_REVIEW) else family_actor(request)
 
 
 class EnrolmentListView(ReachMixin, generics.ListAPIView):
@@ -96,7 +96,7 @@ class EnrolmentListView(ReachMixin, generics.ListAPIView):
         responses={201: EnrolmentSerializer},
     )
     def post(self, request: Request) -> Response:
-        actor = family_actor(request)
+        actor = self.actor  # a parent: only they may write here
         form = isinstance(request.data, QueryDict)
         data = (EnrolmentRequestFormSerializer if form else EnrolmentRequestSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
