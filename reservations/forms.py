@@ -58,7 +58,7 @@ class TypicalWeekMixin:
 def _recurrence_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Rythme"),
-        choices=Enrolment.Recurrence.choices,
+        choices=[(value, capfirst(label)) for value, label in Enrolment.Recurrence.choices],
         widget=forms.RadioSelect,
         initial=Enrolment.Recurrence.WEEKLY,
     )
@@ -66,12 +66,12 @@ def _recurrence_field() -> forms.ChoiceField:
 
 def _anchor_field() -> forms.DateField:
     return forms.DateField(
-        label=_("Première semaine (une semaine sur deux)"),
+        label=_("Première semaine"),
         required=False,
         widget=DATE,
         help_text=_(
-            "Un jour de la première semaine où l’enfant vient ; il vient ensuite une semaine sur deux. "
-            "Laissez vide s’il vient chaque semaine."
+            "Une semaine sur deux : un jour de la première semaine où l’enfant vient ; il vient ensuite "
+            "une semaine sur deux. Laissez vide s’il vient chaque semaine."
         ),
     )
 

@@ -62,6 +62,8 @@ NOT_AUDITED = {
     "families_staff:request_child_match": "POST only: a button of a child request, redirected to the household file",
     "families_staff:counter_start": "POST only: the household file's button, redirected to the family's dashboard",
     "families_staff:counter_stop": "POST only: the counter banner's button, redirected to the household file",
+    "reservations:attestation": "the attestation d'inscription, a PDF sent as a download",
+    "reservations_staff:attestation": "the attestation d'inscription, a PDF sent as a download",
     "console:commune_status": "POST only: the commune list's buttons, redirected back to the list",
     "account_set_password": "redirects to the password change page: only accounts without a password see it, "
     "and those cannot log in (they activate their account through account_activate)",
@@ -355,6 +357,29 @@ def test_parent_pages(audit, portal: Portal):
     page.get_by_role("button", name="Transmettre à la mairie").click()
     expect(page.locator(".messages")).to_contain_text("Dossier transmis à la mairie.")
     parent.check("(submitted)")
+
+    # An enrolment request with its errors, then sent: the mairie's crawl finds it waiting. Then what the
+    # child's page offers for it (a new typical week, the end of the enrolment with its preview).
+    page.goto(portal.url("lepallet", "/famille/"))
+    page.get_by_role("link", name="Léa Démo").click()
+    page.get_by_role("link", name="Inscrire à un service").click()
+    page.get_by_role("link", name="Restaurant scolaire").click()
+    page.get_by_role("radio", name="Une semaine sur deux").check()
+    submit(page, empty=True)
+    expect(page.locator(".form-errors")).to_be_visible()
+    parent.check("(empty)")
+    page.get_by_role("radio", name="Chaque semaine").check()
+    page.get_by_role("group", name="Lundi", exact=True).get_by_label("Repas").check()
+    submit(page)
+    expect(page.locator(".messages")).to_contain_text("Demande d’inscription envoyée")
+    parent.check("(enrolment sent)")
+    page.get_by_role("link", name="Changer la semaine type — Restaurant scolaire").click()
+    parent.check()
+    page.go_back()
+    page.get_by_role("link", name="Retirer la demande — Restaurant scolaire").click()
+    page.get_by_role("button", name="Voir ce qui change").click()
+    expect(page.get_by_role("button", name="Confirmer la fin de l’inscription")).to_be_visible()
+    parent.check("(preview)")
 
     parent.assert_clean()
     FINISHED.add("parent")
