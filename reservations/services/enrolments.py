@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import IO
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,8 @@ def enrolment_request(
 ) -> Enrolment:
     """A household asks to enrol its child; validated at once where the service needs no validation."""
     ensure_acts_for(actor, household)
+    if not child.households.filter(pk=household.pk).exists():
+        raise PermissionDenied  # a household enrols its own children only
     service = services_with_rules().get(pk=service.pk)
     start, end = start or school_year.start, end or school_year.end
     enrolment = Enrolment(
@@ -202,6 +204,8 @@ def _pending(actor: User | None, enrolments: list[Enrolment], status: str, now: 
     )
     if len(locked) != len(enrolments) or any(e.status != Decision.PENDING for e in locked):
         raise ValidationError(_("Cette inscription a déjà été traitée."))
+    if any(e.ended_on for e in locked):  # a request the family withdrew (enrolment_end) books nothing
+        raise ValidationError(_("La famille a retiré cette demande."))
     for enrolment in locked:
         enrolment.status, enrolment.reason = status, reason
         enrolment.decided_at, enrolment.decided_by = now, actor
