@@ -60,10 +60,11 @@ def catalog_entry_delete(*, actor: User, entry: models.Model) -> None:
         audit_record(actor=actor, action="catalog.delete", target=entry, context=getattr(entry, "service", None))
         try:
             entry.delete()
-        except models.ProtectedError as exc:
+        except (models.ProtectedError, models.RestrictedError) as exc:
+            users = getattr(exc, "protected_objects", None) or exc.restricted_objects
             raise ValidationError(
                 _("%(entry)s est encore utilisé par : %(users)s.")
-                % {"entry": entry, "users": ", ".join(sorted({str(obj) for obj in exc.protected_objects}))}
+                % {"entry": entry, "users": ", ".join(sorted({str(obj) for obj in users}))}
             ) from exc
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet, RestrictedError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -352,13 +352,8 @@ def _confirm_delete(request: HttpRequest, entry: Model, back: str) -> HttpRespon
     if request.method == "POST":
         try:
             catalog_entry_delete(actor=request.user, entry=entry)
-        except ValidationError as exc:
+        except ValidationError as exc:  # still used (a tariff pricing a unit, a booking…)
             messages.error(request, " ".join(exc.messages))
-        except RestrictedError as exc:  # a unit or a combination a tariff prices
-            users = ", ".join(sorted({str(obj) for obj in exc.restricted_objects}))
-            messages.error(
-                request, _("%(entry)s est encore utilisé par : %(users)s.") % {"entry": entry, "users": users}
-            )
         else:
             messages.success(request, _("« %(entry)s » est supprimé.") % {"entry": entry})
         return redirect(back)

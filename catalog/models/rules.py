@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models.structure import Service
@@ -90,7 +91,7 @@ class CutoffRule(models.Model):
             delay = _("%(delay)s avant %(time)s") % {"delay": delay, "time": f"{self.time_of_day:%H:%M}"}
         late = self.get_late_price_display()
         if self.late_amount:
-            late = f"{late} ({self.late_amount} €)"
+            late = f"{late} ({formats.number_format(self.late_amount, 2)} €)"
         return _("%(direction)s : %(delay)s ; ensuite %(online)s, %(late)s") % {
             "direction": self.get_direction_display(),
             "delay": delay,

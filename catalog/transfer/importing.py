@@ -142,10 +142,17 @@ class _Writer:
         for j, row in enumerate(rows):
             if unit := self.save(ServiceUnit, row, f"{place}.units[{j}]", service=service):
                 units[unit.code] = unit
+        # Exclusions go both ways: a unit's set is what it names and what names it (setting one unit's own
+        # list alone would wipe what an earlier unit said of it).
+        excluded: dict[str, set] = {code: set() for code in units}
         for j, row in enumerate(rows):
-            for relation in ("requires", "excludes"):
-                if isinstance(row, dict) and (unit := units.get(code_of(row, ServiceUnit))) is not None:
-                    self.set_many(unit, relation, self.by_code(units, row, relation, f"{place}.units[{j}]"))
+            if isinstance(row, dict) and (unit := units.get(code_of(row, ServiceUnit))) is not None:
+                self.set_many(unit, "requires", self.by_code(units, row, "requires", f"{place}.units[{j}]"))
+                for other in self.by_code(units, row, "excludes", f"{place}.units[{j}]"):
+                    excluded[unit.code].add(other)
+                    excluded[other.code].add(unit)
+        for code, unit in units.items():
+            self.set_many(unit, "excludes", sorted(excluded[code], key=lambda u: u.pk))
         combinations = {}
         for j, row in enumerate(listed(item, "combinations")):
             if combination := self.save(UnitCombination, row, f"{place}.combinations[{j}]", service=service):
