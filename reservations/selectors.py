@@ -132,7 +132,7 @@ def _staff_only(actor: User) -> None:
 
 def pending_enrolments() -> QuerySet[Enrolment]:
     return (
-        Enrolment.objects.filter(status=Decision.PENDING)
+        Enrolment.objects.filter(status=Decision.PENDING, ended_on__isnull=True)  # not withdrawn
         .select_related("child", "household", "service", "school_year")
         .order_by("requested_at", "pk")
     )

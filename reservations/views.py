@@ -173,6 +173,8 @@ def enrolment_end(request: HttpRequest, actor: FamilyActor, enrolment_id: int) -
         messages.error(request, _("Cette inscription ne peut plus être modifiée."))
         return redirect("families:child", child_id=enrolment.child_id)
     today = timezone.localdate()
+    if enrolment.status == Decision.PENDING:
+        return _withdraw(request, enrolment, today)
     data = request.POST if request.method == "POST" else (request.GET if "on" in request.GET else None)
     form = EndForm(data, enrolment=enrolment, today=today, initial={"on": today})
     preview = None
@@ -195,6 +197,16 @@ def enrolment_end(request: HttpRequest, actor: FamilyActor, enrolment_id: int) -
         preview = {"on": on, "free": _by_day(free), "kept": _by_day(kept)}
     context = {"enrolment": enrolment, "form": form, "preview": preview}
     return render(request, "reservations/enrolment_end.html", context)
+
+
+def _withdraw(request: HttpRequest, enrolment: Enrolment, today) -> HttpResponse:
+    """A request the mairie has not decided yet: withdrawn at once (it has no days to cancel)."""
+    if request.method == "POST":
+        on = min(max(today, enrolment.start), enrolment.end)
+        services.enrolment_end(actor=request.user, enrolment=enrolment, on=on)
+        messages.success(request, _("Demande d’inscription retirée."))
+        return redirect("families:child", child_id=enrolment.child_id)
+    return render(request, "reservations/enrolment_withdraw.html", {"enrolment": enrolment})
 
 
 def _by_day(bookings) -> list[tuple]:

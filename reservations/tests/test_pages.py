@@ -315,3 +315,22 @@ def test_the_childs_page_reads_its_enrolments_in_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         page(parent.get(url))
+
+
+def test_a_family_withdraws_a_request_the_mairie_has_not_decided(agent, parent, lea, care, year):
+    enrolment = enrol(lea, care, year, {1: ["soir"]})
+    url = f"/famille/inscriptions/{enrolment.pk}/fin/"
+    staff = signed_in(agent)
+
+    asked = page(parent.get(url))
+    withdrawn = parent.post(url, follow=True)
+    decided = page(staff.post(f"/gestion/inscriptions/{enrolment.pk}/", {"decision": "accept", "reason": ""}))
+
+    assert "aucun jour n’est réservé" in asked
+    assert "Demande d’inscription retirée." in page(withdrawn) and "Demande retirée" in page(withdrawn)
+    assert "Rien en attente." in page(staff.get("/gestion/inscriptions/"))
+    assert "La famille a retiré cette demande" in decided
+    enrolment.refresh_from_db()
+    assert enrolment.status == Decision.PENDING and not Booking.objects.exists()
+    again = enrol(lea, care, year, {1: ["matin"]})  # another request may follow
+    assert again.pk != enrolment.pk

@@ -359,7 +359,8 @@ def test_parent_pages(audit, portal: Portal):
     parent.check("(submitted)")
 
     # An enrolment request with its errors, then sent: the mairie's crawl finds it waiting. Then what the
-    # child's page offers for it (a new typical week, the end of the enrolment with its preview).
+    # child's page offers for it (a new typical week, withdrawing it; the same page ends a validated one
+    # after its preview, which tests/e2e/test_enrolment.py audits).
     page.goto(portal.url("lepallet", "/famille/"))
     page.get_by_role("link", name="Léa Démo").click()
     page.get_by_role("link", name="Inscrire à un service").click()
@@ -377,9 +378,8 @@ def test_parent_pages(audit, portal: Portal):
     parent.check()
     page.go_back()
     page.get_by_role("link", name="Retirer la demande — Restaurant scolaire").click()
-    page.get_by_role("button", name="Voir ce qui change").click()
-    expect(page.get_by_role("button", name="Confirmer la fin de l’inscription")).to_be_visible()
-    parent.check("(preview)")
+    expect(page.get_by_role("button", name="Retirer la demande")).to_be_visible()  # not pressed: staff review it
+    parent.check("(withdrawal)")
 
     parent.assert_clean()
     FINISHED.add("parent")

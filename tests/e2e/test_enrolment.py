@@ -7,11 +7,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Portal, log_in
 from tests.samples import pdf_bytes
 
+AXE = Axe()
 SERVICE = "Accueil périscolaire"
 PIECE = "Attestation de l'employeur"
 MONTHS = [
@@ -142,6 +144,19 @@ def test_separated_parents_enrol_their_child_for_their_own_weeks(
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
     answer = page.evaluate(FETCH, link.get_attribute("href"))  # the same download, read by the page itself
     assert answer["type"] == "application/pdf" and answer["size"] > 1500, answer
+
+    # Ending it would cancel the days still cancellable and keep the others billed: previewed, not confirmed.
+    page.get_by_role("link", name=f"Mettre fin à l’inscription — {SERVICE}").click()
+    page.get_by_label("Plus d’accueil à partir du").fill(our_days[-1].isoformat())
+    page.get_by_role("button", name="Voir ce qui change").click()
+    expect(page.locator(".preview")).to_contain_text("sans frais")
+    expect(page.get_by_role("button", name="Confirmer la fin de l’inscription")).to_be_visible()
+    for viewport in ({"width": 1280, "height": 900}, {"width": 320, "height": 640}):
+        page.set_viewport_size(viewport)
+        blocking = [v["id"] for v in AXE.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not blocking, (viewport, blocking)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Léa Démo").click()
 
     # The other parent sees none of that household's days, and enrols Léa for the other weeks.
     other = browser.new_context(locale="fr-FR").new_page()
