@@ -268,3 +268,22 @@ def test_a_booked_unit_is_not_removed_and_every_one_is_listed(in_clisson):
     assert not EnrolmentRequirement.objects.filter(pk=requirement.pk).exists()  # gone with the morning care
     assert Booking.objects.get().unit == canteen.units.get()
     assert Service.objects.get(code=canteen.code).pk == canteen.pk
+
+
+def test_an_exclusion_named_on_one_side_holds_both_ways(clisson):
+    document = export_of("clisson")
+    centre = next(s for s in document["services"] if len(s["units"]) == 1)
+    centre["units"] = [
+        {"code": "journee", "name": "Journée", "duration_hours": "8.00", "excludes": ["matin"]},
+        {"code": "matin", "name": "Matin", "duration_hours": "4.00", "excludes": []},  # says nothing of the journée
+    ]
+    centre["combinations"] = []
+    for tariff in centre["tariffs"]:
+        tariff["unit"], tariff["combination"] = "journee", None
+
+    import_into("clisson", document)
+
+    with schema_context("clisson"):
+        units = {u.code: u for u in Service.objects.get(code=centre["code"]).units.all()}
+        assert [u.code for u in units["matin"].excludes.all()] == ["journee"]
+        assert [u.code for u in units["journee"].excludes.all()] == ["matin"]
