@@ -334,3 +334,11 @@ def test_a_family_withdraws_a_request_the_mairie_has_not_decided(agent, parent, 
     assert enrolment.status == Decision.PENDING and not Booking.objects.exists()
     again = enrol(lea, care, year, {1: ["matin"]})  # another request may follow
     assert again.pk != enrolment.pk
+
+
+def test_a_child_the_mairie_has_not_validated_yet_is_enrolled_later(parent, martin, care):
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.PENDING)
+
+    child_page = page(parent.get(f"/famille/enfants/{tom.pk}/"))
+
+    assert "une fois que la mairie l’aura validé" in child_page and "/inscription/" not in child_page
