@@ -184,6 +184,14 @@ class AgeGroupDaySerializer(serializers.Serializer):
     places_left = serializers.IntegerField()
 
 
+class UnitDaySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="the unit's code")
+    booking_deadline = serializers.DateTimeField(allow_null=True)
+    cancellation_deadline = serializers.DateTimeField(allow_null=True)
+    booking = DayDecisionSerializer()
+    cancellation = DayDecisionSerializer()
+
+
 class DaySerializer(serializers.Serializer):
     date = serializers.DateField()
     open = serializers.BooleanField()
@@ -192,8 +200,9 @@ class DaySerializer(serializers.Serializer):
     age_groups = AgeGroupDaySerializer(many=True, help_text="places réservées par tranche d'âge, s'il y en a")
     booking_deadline = serializers.DateTimeField(allow_null=True)
     cancellation_deadline = serializers.DateTimeField(allow_null=True)
-    booking = DayDecisionSerializer()
+    booking = DayDecisionSerializer(help_text="the service's rule for every unit without one of its own")
     cancellation = DayDecisionSerializer()
+    units = UnitDaySerializer(many=True, help_text="each unit's own rule (seed 001: matin and soir differ)")
 
 
 class DaysQuerySerializer(api.Serializer):

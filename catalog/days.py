@@ -1,5 +1,6 @@
 """A service's days over a range, as the planning and the API show them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -29,6 +30,17 @@ class AgeGroupDay:
 
 
 @dataclass(frozen=True)
+class UnitDay:
+    """A unit's day: its own rule decides (seed 001: the matin and the soir close at different prices)."""
+
+    code: str
+    booking_deadline: datetime | None
+    cancellation_deadline: datetime | None
+    booking: Decision
+    cancellation: Decision
+
+
+@dataclass(frozen=True)
 class ServiceDay:
     date: date
     open: bool
@@ -39,6 +51,18 @@ class ServiceDay:
     cancellation_deadline: datetime | None
     booking: Decision
     cancellation: Decision
+    units: list[UnitDay]
+
+
+# Who counts the places taken (reservations, a higher layer, registers it at start-up):
+# (service, start, end) -> {date: children booked}.
+Taken = Callable[[Service, date, date], dict[date, int]]
+_taken: Taken = lambda service, start, end: {}  # noqa: E731
+
+
+def register_places_taken(counter: Taken) -> None:
+    global _taken
+    _taken = counter
 
 
 def _decision(decision: engine.ChangeDecision) -> Decision:
@@ -56,40 +80,48 @@ def _decision(decision: engine.ChangeDecision) -> Decision:
 def service_days(
     *, service: Service, start: date, end: date, now: datetime, snapshot: CatalogSnapshot | None = None
 ) -> list[ServiceDay]:
-    """Every day from start to end; `service` comes from `selectors.services_with_rules()`.
-
-    No booking exists yet (the reservations issue brings them), so the places
-    left are the day's capacity.
-    """
+    """Every day from start to end; `service` comes from `selectors.services_with_rules()`. The top-level
+    decisions follow the service's rule for every unit; `units` give each unit's own."""
     snapshot = snapshot or catalog_snapshot(services=[service], start=start, end=end)
     groups = [
         AgeGroupDay(g.label, g.min_age_months, g.max_age_months, g.capacity, g.capacity)
         for g in service.age_groups.all()
     ]
+    taken = _taken(service, start, end)
     result = []
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
         is_open = engine.is_open(snapshot, service, day)
         places = engine.capacity(snapshot, service, day) if is_open else None
+        left = None if places is None else max(places - taken.get(day, 0), 0)
+        units = [_unit_day(snapshot, service, day, now, unit, left) for unit in service.units.all()] if is_open else []
+        decide = _unit_day(snapshot, service, day, now, None, left, open_day=is_open)
         result.append(
             ServiceDay(
                 date=day,
                 open=is_open,
                 capacity=places,
-                places_left=places,
+                places_left=left,
                 age_groups=groups if is_open else [],
-                booking_deadline=engine.service_deadline(snapshot, service, day, CutoffRule.Direction.BOOKING)
-                if is_open
-                else None,
-                cancellation_deadline=engine.service_deadline(snapshot, service, day, CutoffRule.Direction.CANCELLATION)
-                if is_open
-                else None,
-                booking=_decision(
-                    engine.change_decision(snapshot, service, day, now, CutoffRule.Direction.BOOKING, places)
-                ),
-                cancellation=_decision(
-                    engine.change_decision(snapshot, service, day, now, CutoffRule.Direction.CANCELLATION)
-                ),
+                booking_deadline=decide.booking_deadline,
+                cancellation_deadline=decide.cancellation_deadline,
+                booking=decide.booking,
+                cancellation=decide.cancellation,
+                units=units,
             )
         )
     return result
+
+
+def _unit_day(snapshot, service, day, now, unit, left, open_day: bool = True) -> UnitDay:
+    unit_id = unit.pk if unit else None
+    booking, cancellation = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
+    return UnitDay(
+        code=unit.code if unit else "",
+        booking_deadline=engine.service_deadline(snapshot, service, day, booking, unit_id) if open_day else None,
+        cancellation_deadline=engine.service_deadline(snapshot, service, day, cancellation, unit_id)
+        if open_day
+        else None,
+        booking=_decision(engine.change_decision(snapshot, service, day, now, booking, left, unit_id)),
+        cancellation=_decision(engine.change_decision(snapshot, service, day, now, cancellation, None, unit_id)),
+    )

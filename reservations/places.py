@@ -110,3 +110,9 @@ def copy_rows(model: type[models.Model], columns: list[str], values: list[tuple]
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row(row)
+
+
+def children_booked(service: Service, start: date, end: date) -> dict[date, int]:
+    """Children holding a place each day (the catalogue's days show the places left from it)."""
+    days = ServiceDay.objects.filter(service=service, date__range=(start, end))
+    return dict(days.values_list("date", "children"))
