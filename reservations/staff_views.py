@@ -41,9 +41,24 @@ def queue_panel(*, user: User) -> Panel | None:
     return Panel("reservations/staff/queue_panel.html", context)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """The pending requests, oldest first; those ticked are validated together (a refusal needs its reason,
+    on the request's own page)."""
+    if request.method == "POST":
+        ids = [int(pk) for pk in request.POST.getlist("enrolment") if pk.isdigit()]
+        chosen = [get_enrolment_for_review(request.user, pk) for pk in dict.fromkeys(ids)]
+        if not chosen:
+            messages.error(request, _("Cochez les inscriptions à valider."))
+        else:
+            try:
+                decided = services.enrolments_validate(actor=request.user, enrolments=chosen)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                _tell_validated(request, decided)
+        return redirect("reservations_staff:queue")
     return render(request, "reservations/staff/queue.html", {"enrolments": pending_enrolments()})
 
 
@@ -91,14 +106,33 @@ def _tell_decision(request: HttpRequest, decided) -> None:
         )
         % {"n": booked},
     )
-    full = sorted({r.request.date for r in decided.bookings.refused if r.reason == Reason.FULL})
-    other = sorted({r.request.date for r in decided.bookings.refused if r.reason != Reason.FULL} - set(full))
+    _tell_refused(request, decided.bookings.refused)
+
+
+def _tell_validated(request: HttpRequest, decided: list) -> None:
+    for each in decided:
+        enrolment = each.enrolment
+        booked = len({b.date for b in each.bookings.changed})
+        message = ngettext(
+            "Inscription de %(child)s (%(service)s) validée : %(n)s jour réservé.",
+            "Inscription de %(child)s (%(service)s) validée : %(n)s jours réservés.",
+            booked,
+        )
+        messages.success(request, message % {"child": enrolment.child, "service": enrolment.service, "n": booked})
+        _tell_refused(request, each.bookings.refused, prefix=f"{enrolment.child} : ")
+    messages.info(request, _("Les familles sont prévenues par e-mail."))
+
+
+def _tell_refused(request: HttpRequest, refused, prefix: str = "") -> None:
+    full = sorted({r.request.date for r in refused if r.reason == Reason.FULL})
+    other = sorted({r.request.date for r in refused if r.reason != Reason.FULL} - set(full))
     if full:
         days = ", ".join(date_format(day, "l j F Y") for day in full)
-        messages.warning(request, _("Jours complets, non réservés : %(days)s.") % {"days": days})
+        messages.warning(request, prefix + _("Jours complets, non réservés : %(days)s.") % {"days": days})
     if other:
         days = ", ".join(date_format(day, "l j F Y") for day in other)
-        messages.warning(request, _("Jours non réservés (délai dépassé ou fermés) : %(days)s.") % {"days": days})
+        message = _("Jours non réservés (délai dépassé ou fermés) : %(days)s.") % {"days": days}
+        messages.warning(request, prefix + message)
 
 
 def _by_month(bookings) -> list[tuple[str, list[str]]]:

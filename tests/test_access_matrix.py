@@ -611,7 +611,9 @@ ROUTES: dict[str, Row] = {
         FAMILY, FORM, objects=household_records("enrolment", "enrolment_id"), payload={"on": "2030-09-02"}
     ),
     "reservations:attestation": page(FAMILY, objects=household_records("enrolment", "enrolment_id")),
-    "reservations_staff:queue": page(FAMILY_STAFF),
+    "reservations_staff:queue": page(
+        FAMILY_STAFF, FORM, payload=lambda side: {"enrolment": [side.enrolment["A"].pk]}
+    ),  # the ticked requests are validated together
     "reservations_staff:enrolment": page(
         FAMILY_STAFF, FORM, objects=commune_record("enrolment", "enrolment_id"), payload=DECISION
     ),

@@ -342,3 +342,25 @@ def test_a_child_the_mairie_has_not_validated_yet_is_enrolled_later(parent, mart
     child_page = page(parent.get(f"/famille/enfants/{tom.pk}/"))
 
     assert "une fois que la mairie l’aura validé" in child_page and "/inscription/" not in child_page
+
+
+def test_staff_validate_the_requests_they_tick_together(agent, lea, care, year, martin):
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    first = enrol(lea, care, year, {1: ["soir"]}, end=date(2026, 9, 30))
+    second = enrol(tom, care, year, {3: ["matin"]}, end=date(2026, 9, 30))
+    left = enrol(ChildFactory(household=martin, status=Decision.VALIDATED), care, year, {0: ["soir"]})
+    staff = signed_in(agent)
+
+    queue = page(staff.get("/gestion/inscriptions/"))
+    none = staff.post("/gestion/inscriptions/", follow=True)
+    done = staff.post("/gestion/inscriptions/", {"enrolment": [first.pk, second.pk]}, follow=True)
+
+    assert f'name="enrolment" value="{first.pk}"' in queue and "Valider Léa Martin, Périscolaire" in queue
+    assert "Cochez les inscriptions à valider." in page(none)
+    text = page(done)
+    assert "Inscription de Léa Martin (Périscolaire) validée : 4 jours réservés." in text
+    assert "Léa Martin : Jours non réservés (délai dépassé ou fermés) : mardi 1 septembre 2026." in text
+    assert "Inscription de Tom Martin (Périscolaire) validée : 4 jours réservés." in text
+    statuses = dict(Enrolment.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: Decision.VALIDATED, second.pk: Decision.VALIDATED, left.pk: Decision.PENDING}
+    assert f"/gestion/inscriptions/{left.pk}/" in text and f"/gestion/inscriptions/{first.pk}/" not in text
