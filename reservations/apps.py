@@ -8,15 +8,18 @@ class ReservationsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.models import register_action_labels
+        from catalog.days import register_places_taken
         from families.panels import register_child_panel, register_queue_panel
         from notifications.kinds import register_kinds
         from reservations import staff_views, views
         from reservations.notifications import KINDS
+        from reservations.places import children_booked
 
         register_kinds(*KINDS)
         # The child's page lists its enrolments and bookings; the families queue, the enrolments to review.
         register_child_panel(views.child_panel)
         register_queue_panel(staff_views.queue_panel)
+        register_places_taken(children_booked)  # the catalogue's days show the places left
 
         register_action_labels(
             {

@@ -9,6 +9,7 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from catalog.calendar import PARIS
+from catalog.days import service_days
 from catalog.engine import Reason
 from catalog.models import CutoffRule, Service, ServiceUnit, UnitCombination
 from catalog.selectors import services_with_rules
@@ -206,3 +207,10 @@ def test_staff_decide_requests_and_those_pending_at_their_cutoff_are_settled_as_
     assert pending_requests_settle(datetime(2026, 11, 26, 0, 1, tzinfo=PARIS)) == 1
     pending.refresh_from_db()
     assert pending.state == Booking.State.CONFIRMED
+
+
+def test_the_catalogues_days_show_the_places_the_bookings_took(centre):
+    take(ask(child_of(family()), centre, "matin"))
+
+    (day,) = service_days(service=centre, start=WEDNESDAY, end=WEDNESDAY, now=WEEK_BEFORE)
+    assert (day.capacity, day.places_left) == (3, 2)
