@@ -4,15 +4,13 @@ typical week from a date moves later bookings; ending one cancels by the commune
 
 import io
 from datetime import date, datetime
-from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
 from catalog.calendar import PARIS
-from catalog.models import CutoffRule, SchoolYear, Service
-from core.roles import Role
+from catalog.models import Service
 from families.models import Decision, Schooling
 from reservations.models import Booking, Enrolment, EnrolmentRequirement
 from reservations.services import (
@@ -23,46 +21,14 @@ from reservations.services import (
     enrolment_week_change,
     enrolments_validate,
 )
+from reservations.tests.conftest import SEPTEMBER
 from tests.factories import (
     ChildFactory,
-    CutoffRuleFactory,
     DocumentTypeFactory,
-    SchoolYearFactory,
-    ServiceFactory,
-    TariffFactory,
-    UserFactory,
-    bracket,
     family,
     parent_of,
 )
 from tests.samples import pdf_bytes
-
-SEPTEMBER = datetime(2026, 9, 1, 9, tzinfo=PARIS)
-CARE_UNITS = [
-    {"code": "matin", "name": "Matin", "duration_hours": "1.5", "position": 1},
-    {"code": "soir", "name": "Soir", "duration_hours": "2.5", "position": 2},
-]
-
-
-@pytest.fixture
-def year(in_clisson) -> SchoolYear:
-    return SchoolYearFactory()  # 2026-09-01 → 2027-08-31, zone B
-
-
-@pytest.fixture
-def care(year) -> Service:
-    """A périscolaire with a morning and an evening unit, on the four school days, 2 working days' notice."""
-    service = ServiceFactory(name="Périscolaire", kind=Service.Kind.MORNING_CARE, units=CARE_UNITS, capacity=30)
-    for unit in service.units.all():
-        bracket(TariffFactory(service=service, unit=unit), 0, None, "2.00")
-    CutoffRuleFactory(service=service, amount=2, late_price=CutoffRule.LatePrice.FIXED, late_amount=Decimal("4"))
-    CutoffRuleFactory(service=service, direction=CutoffRule.Direction.CANCELLATION, amount=2)
-    return service
-
-
-@pytest.fixture
-def agent(in_clisson):
-    return UserFactory(role=Role.ADMINISTRATOR)
 
 
 def validated_child(household, **fields):

@@ -5,23 +5,21 @@ household's enrolment."""
 
 import re
 from datetime import date, datetime
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.calendar import PARIS
-from catalog.models import CutoffRule, Service
+from catalog.models import Service
 from conftest import signed_in
 from core.roles import Role
 from families.models import Decision
 from reservations.models import Booking, Enrolment, EnrolmentRequirement
 from reservations.services import enrolment_decide, enrolment_request
+from reservations.tests.conftest import SEPTEMBER, care_service
 from tests.factories import (
     ChildFactory,
-    CutoffRuleFactory,
     DocumentTypeFactory,
-    SchoolYearFactory,
     ServiceFactory,
     TariffFactory,
     UserFactory,
@@ -30,32 +28,6 @@ from tests.factories import (
     parent_of,
 )
 from tests.samples import pdf_bytes
-
-SEPTEMBER = datetime(2026, 9, 1, 9, tzinfo=PARIS)
-CARE_UNITS = [
-    {"code": "matin", "name": "Matin", "duration_hours": "1.5", "position": 1},
-    {"code": "soir", "name": "Soir", "duration_hours": "2.5", "position": 2},
-]
-
-
-@pytest.fixture
-def year(in_clisson):
-    return SchoolYearFactory()  # 2026-09-01 → 2027-08-31
-
-
-def care_service(name: str) -> Service:
-    """A périscolaire with a morning and an evening unit, on the four school days, 2 working days' notice."""
-    service = ServiceFactory(name=name, kind=Service.Kind.MORNING_CARE, units=CARE_UNITS, capacity=30)
-    for unit in service.units.all():
-        bracket(TariffFactory(service=service, unit=unit), 0, None, "2.00")
-    CutoffRuleFactory(service=service, amount=2, late_price=CutoffRule.LatePrice.FIXED, late_amount=Decimal("4"))
-    CutoffRuleFactory(service=service, direction=CutoffRule.Direction.CANCELLATION, amount=2)
-    return service
-
-
-@pytest.fixture
-def care(year) -> Service:
-    return care_service("Périscolaire")
 
 
 @pytest.fixture
@@ -72,11 +44,6 @@ def lea(martin):
 @pytest.fixture
 def parent(martin):
     return signed_in(parent_of(martin))
-
-
-@pytest.fixture
-def agent(in_clisson):
-    return UserFactory(role=Role.ADMINISTRATOR)
 
 
 def page(response) -> str:
