@@ -50,7 +50,7 @@ class TypicalWeekMixin:
 
     def clean_recurrence_and_anchor(self, data: dict) -> None:
         if data.get("recurrence") == Enrolment.Recurrence.ALTERNATE and not data.get("anchor"):
-            self.add_error("anchor", _("Indiquez la première semaine de la garde une semaine sur deux."))
+            self.add_error("anchor", _("Indiquez la première semaine où l’enfant vient (une semaine sur deux)."))
         if data.get("recurrence") != Enrolment.Recurrence.ALTERNATE:
             data["anchor"] = None
 

@@ -101,7 +101,7 @@ def _check(enrolment: Enrolment) -> None:
             {"start": _("La période doit être comprise dans l'année scolaire %(year)s.") % {"year": year}}
         )
     if enrolment.recurrence == Enrolment.Recurrence.ALTERNATE and enrolment.anchor is None:
-        raise ValidationError({"anchor": _("Indiquez la première semaine de la garde une semaine sur deux.")})
+        raise ValidationError({"anchor": _("Indiquez la première semaine où l’enfant vient (une semaine sur deux).")})
     age = age_in_months(child, enrolment.start)
     too_young = service.min_age_months is not None and age < service.min_age_months
     if too_young or (service.max_age_months is not None and age > service.max_age_months):
@@ -191,7 +191,7 @@ def enrolments_validate(
 
 def _check_decider(actor: User | None) -> None:
     if actor is not None and not can(actor, Capability.FAMILIES_REVIEW):
-        raise ValidationError(_("Seule la structure valide une inscription."))
+        raise ValidationError(_("Seule la mairie valide une inscription."))
 
 
 def _pending(actor: User | None, enrolments: list[Enrolment], status: str, now: datetime, reason: str = ""):

@@ -111,7 +111,7 @@ def test_a_parent_asks_from_the_childs_page_and_keeps_what_was_typed_on_error(pa
     assert "Attestation de l&#x27;employeur" in form_page and 'type="file"' in form_page
     errors = page(wrong)
     assert "La fin doit suivre le début." in errors
-    assert "Indiquez la première semaine de la garde une semaine sur deux." in errors
+    assert "Indiquez la première semaine où l’enfant vient (une semaine sur deux)." in errors
     assert "Ce champ est obligatoire." in errors  # the piece
     assert "choisissez-les à nouveau" in errors
     assert 'value="2026-10-01"' in errors and re.search(r'value="matin"[^>]*checked', errors)
