@@ -27,5 +27,7 @@ class ReservationsConfig(AppConfig):
                 "reservations.cancel": _("annulation"),
                 "reservations.enrolment": _("décision sur une inscription"),
                 "reservations.enrolment_end": _("fin d'une inscription"),
+                "reservations.requirement": _("pièce demandée à l'inscription"),
+                "reservations.requirement_delete": _("pièce demandée à l'inscription retirée"),
             }
         )

@@ -4,7 +4,8 @@ from audit.models import AuditEntry
 from conftest import signed_in
 from core.roles import Role
 from storage.models import DocumentType
-from tests.factories import UserFactory
+from reservations.models import EnrolmentRequirement
+from tests.factories import DocumentTypeFactory, ServiceFactory, UserFactory
 from theming.models import Branding
 
 
@@ -31,3 +32,19 @@ def test_admin_changes_to_document_types_and_branding_are_journaled(in_clisson):
     journal = {e.action: e for e in AuditEntry.objects.filter(actor=power_user)}
     assert journal["storage.document_type"].changes == {"name": "Certificat médical", "validity_months": 12}
     assert journal["theming.branding"].changes == {"primary_colour": "#123456"}
+
+
+def test_the_pieces_an_enrolment_asks_for_are_set_in_the_admin_and_journaled(in_clisson):
+    power_user = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    service, insurance = ServiceFactory(), DocumentTypeFactory(name="Attestation d'assurance")
+
+    added = signed_in(power_user).post(
+        "/admin/reservations/enrolmentrequirement/add/",
+        {"service": service.pk, "document_type": insurance.pk, "position": "0"},
+    )
+
+    assert added.status_code == 302
+    assert EnrolmentRequirement.objects.get(service=service).document_type == insurance
+    assert AuditEntry.objects.get(actor=power_user, action="reservations.requirement").context.endswith(
+        f":{service.pk}"
+    )
