@@ -3,8 +3,8 @@
 from audit.models import AuditEntry
 from conftest import signed_in
 from core.roles import Role
-from storage.models import DocumentType
 from reservations.models import EnrolmentRequirement
+from storage.models import DocumentType
 from tests.factories import DocumentTypeFactory, ServiceFactory, UserFactory
 from theming.models import Branding
 
