@@ -89,7 +89,7 @@ def request_enrolment(page: Page, portal: Portal, anchor: date, letter: Path) ->
     # Sent without the first week nor the piece: refused, with what was ticked still there.
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.locator(".form-errors")).to_contain_text("choisissez-les à nouveau")
-    expect(page.locator("main")).to_contain_text("Indiquez la première semaine où l’enfant vient (une semaine sur deux).")
+    expect(page.locator("main")).to_contain_text("Indiquez la première semaine où l’enfant vient")
     expect(page.get_by_role("group", name="Mardi", exact=True).get_by_label("Soir", exact=True)).to_be_checked()
     expect(page.get_by_role("radio", name="Une semaine sur deux")).to_be_checked()
     page.get_by_label("Première semaine").fill(anchor.isoformat())
