@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from catalog.models import SchoolYear
+from catalog.models import SchoolYear, Service
 from core.roles import Capability, can
 from families.models import (
     ChangeRequest,
@@ -25,6 +25,7 @@ from families.models import (
     Guardian,
     Household,
     PickupPerson,
+    Schooling,
 )
 from storage.models import Document
 
@@ -305,3 +306,14 @@ def same_child_elsewhere(child: Child) -> QuerySet[Child]:
         .filter(first_name__iexact=child.first_name, last_name__iexact=child.last_name, birth_date=child.birth_date)
         .prefetch_related("households")
     )
+
+
+def school_levels(child: Child, years: list[SchoolYear], today: date) -> dict[int, str]:
+    """The child's school level for each of `years` (by id): the schooling recorded for that year, else,
+    for the year under way, the class the family declared on the child's page (CE1, GS…)."""
+    levels = dict(Schooling.objects.filter(child=child, school_year__in=years).values_list("school_year", "level"))
+    declared = child.school_class.strip().upper()
+    for year in years:
+        if not levels.get(year.pk) and year.start <= today <= year.end and declared in Service.SchoolLevel.values:
+            levels[year.pk] = declared
+    return levels

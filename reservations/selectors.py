@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalog.models import SchoolYear, Service, ServiceUnit
 from core.roles import Capability, can
-from families.models import Child, Decision, Household, Schooling
-from families.selectors import FamilyActor, open_school_years
+from families.models import Child, Decision, Household
+from families.selectors import FamilyActor, open_school_years, school_levels
 from reservations.models import Booking, Enrolment, EnrolmentPiece, EnrolmentRequirement
 from reservations.places import age_in_months
 
@@ -56,7 +56,7 @@ def enrolment_years(today: date) -> QuerySet[SchoolYear]:
 def services_open_for(*, child: Child, years: list[SchoolYear], today: date) -> list[Service]:
     """The services a family may ask to enrol `child` in for one of `years`: bookable on the portal (the
     others enrol at the structure), of the child's age and, where the service says, school level."""
-    levels = dict(Schooling.objects.filter(child=child, school_year__in=years).values_list("school_year", "level"))
+    levels = school_levels(child, years, today)
     services = Service.objects.filter(bookable_online=True).select_related("site").order_by("name")
     return [s for s in services if any(_eligible(s, child, year, levels.get(year.pk), today) for year in years)]
 

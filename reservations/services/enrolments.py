@@ -17,8 +17,8 @@ from catalog import engine, pricing
 from catalog.models import CutoffRule, SchoolYear, Service
 from catalog.selectors import catalog_snapshot, services_with_rules
 from core.roles import Capability, can
-from families.models import Child, Decision, Household, Schooling
-from families.selectors import child_key, household_key
+from families.models import Child, Decision, Household
+from families.selectors import child_key, household_key, school_levels
 from families.services.common import ensure_acts_for
 from reservations.models import Booking, Enrolment, EnrolmentPiece, EnrolmentRequirement
 from reservations.notifications import notify_enrolment_decision
@@ -107,13 +107,11 @@ def _check(enrolment: Enrolment) -> None:
     if too_young or (service.max_age_months is not None and age > service.max_age_months):
         raise ValidationError(_("L'âge de l'enfant ne correspond pas à ce service."))
     if service.school_levels:
-        schooling = Schooling.objects.filter(child=child, school_year=year).first()
-        if schooling is None or not schooling.level:
+        level = school_levels(child, [year], timezone.localdate()).get(year.pk)
+        if not level:
             raise ValidationError(_("Indiquez la classe de l'enfant pour l'année %(year)s.") % {"year": year})
-        if schooling.level not in service.school_levels:
-            raise ValidationError(
-                _("Ce service n'accueille pas les enfants de %(level)s.") % {"level": schooling.level}
-            )
+        if level not in service.school_levels:
+            raise ValidationError(_("Ce service n'accueille pas les enfants de %(level)s.") % {"level": level})
 
 
 def _overlapping(enrolment: Enrolment):

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from catalog.calendar import PARIS
-from catalog.models import Service
+from catalog.models import SchoolYear, Service
 from families.models import Decision, Schooling
 from reservations.models import Booking, Enrolment, EnrolmentRequirement
 from reservations.services import (
@@ -198,3 +198,14 @@ def test_pending_enrolments_validated_together_share_the_places_and_each_family_
     assert len([m for m in mail.outbox if "Inscription validée" in m.subject]) == 3
     third = next(m for m in mail.outbox if m.to == [parent_of(enrolments[2].household).email])
     assert "complets" in third.body and "mardi 8 septembre 2026" in third.body
+
+
+def test_the_class_declared_on_the_childs_page_counts_for_the_year_under_way_only(care, year, frozen_at):
+    frozen_at(SEPTEMBER)
+    Service.objects.filter(pk=care.pk).update(school_levels=["CP"])
+    lea = validated_child(family(), school_class="cp")
+    next_year = SchoolYear.objects.create(name="2027-2028", start=date(2027, 9, 1), end=date(2028, 8, 31))
+
+    assert request_for(lea, care, year, {1: ["soir"]}).status == Decision.PENDING
+    with pytest.raises(ValidationError, match="Indiquez la classe de l'enfant pour l'année 2027-2028"):
+        request_for(lea, care, next_year, {1: ["soir"]})
