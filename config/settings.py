@@ -270,6 +270,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "core.tasks.relay_outbox_everywhere", "schedule": 60.0},
+    "expired-payment-holds": {"task": "reservations.tasks.release_expired_holds_everywhere", "schedule": 60.0},
     "pending-requests-at-cutoff": {
         "task": "reservations.tasks.settle_pending_requests_everywhere",
         "schedule": crontab(minute="*/15"),

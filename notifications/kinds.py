@@ -18,12 +18,14 @@ class AlwaysSent(StrEnum):
 
     SECURITY = "security"
     DEADLINE = "deadline"
+    PROOF = "proof"
 
     @property
     def label(self) -> Promise:
         return {
             AlwaysSent.SECURITY: _("toujours envoyé : la sécurité de votre compte en dépend"),
             AlwaysSent.DEADLINE: _("toujours envoyé : il annonce une échéance"),
+            AlwaysSent.PROOF: _("toujours envoyé : c'est votre preuve en cas de litige"),
         }[self]
 
 

@@ -2,6 +2,7 @@
 booking's append-only history."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,8 @@ class Booking(models.Model):
         CANCELLATION_REQUESTED = "cancellation_requested", _("demande d'annulation")
         REFUSED = "refused", _("demande refusée")
         CANCELLED = "cancelled", _("annulé")
+        # Services paid at booking (seed 004): the place is taken, but the day is nobody's register until paid.
+        HELD = "held", _("en attente de paiement")
 
     class Source(models.TextChoices):
         PARENT = "parent", _("la famille, en ligne")
@@ -26,7 +29,7 @@ class Booking(models.Model):
         ENROLMENT = "enrolment", _("l'inscription (semaine type)")
 
     # States that hold a place: a pending request holds its place until staff decide.
-    HOLDING = (State.REQUESTED, State.CONFIRMED, State.CANCELLATION_REQUESTED)
+    HOLDING = (State.REQUESTED, State.CONFIRMED, State.CANCELLATION_REQUESTED, State.HELD)
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="bookings")
     # Shared custody: the household of the child's that booked (each books and sees its own days).
@@ -42,6 +45,7 @@ class Booking(models.Model):
     enrolment = models.ForeignKey(
         "reservations.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
     )
+    held_until = models.DateTimeField(_("réservé jusqu'au"), null=True, blank=True)
     created = models.DateTimeField(_("créée le"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("par")
@@ -53,7 +57,7 @@ class Booking(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["child", "service", "date", "unit"],
-                condition=Q(state__in=["requested", "confirmed", "cancellation_requested"]),
+                condition=Q(state__in=["requested", "confirmed", "cancellation_requested", "held"]),
                 name="one_booking_per_child_unit_and_day",
                 violation_error_message=_("Cet enfant est déjà inscrit pour cette unité ce jour-là."),
             )
@@ -186,3 +190,24 @@ class EnrolmentPiece(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.requirement}"
+
+
+class BasketLine(models.Model):
+    """A day a household wants changed, kept on the server until it validates (it survives a logout): the
+    units it wants for a child and a service that day — none to cancel the day."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="basket")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("jour"))
+    units = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    created = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "child", "service"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "child", "service", "date"], name="one_basket_line_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.service_id} {self.date}: {', '.join(self.units) or '—'}"

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from core.queue import for_each_active_commune
+from reservations.services.basket import holds_release
 from reservations.services.requests import pending_requests_settle
 
 
@@ -13,3 +14,14 @@ def settle_pending_requests_everywhere() -> int:
 @shared_task
 def settle_pending_requests() -> int:
     return pending_requests_settle()
+
+
+@shared_task
+def release_expired_holds_everywhere() -> int:
+    """Every minute (beat): each active commune frees the places held for payments that did not come."""
+    return for_each_active_commune(release_expired_holds)
+
+
+@shared_task
+def release_expired_holds() -> int:
+    return holds_release()

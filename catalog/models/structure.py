@@ -141,6 +141,11 @@ class Service(models.Model):
         choices=PendingAtCutoff.choices,
         default=PendingAtCutoff.REFUSE,
     )
+    payment_hold_minutes = models.PositiveSmallIntegerField(
+        _("délai de paiement (minutes)"),
+        default=30,
+        help_text=_("payé à la réservation : les places d'un panier sont gardées ce temps-là, puis libérées"),
+    )
     billing_mode = models.CharField(
         _("mode de facturation"), max_length=10, choices=BillingMode.choices, default=BillingMode.POSTPAID
     )

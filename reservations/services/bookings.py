@@ -4,7 +4,7 @@ rules and pricing checks, each change recorded in the booking's history."""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.db import transaction
@@ -150,7 +150,7 @@ def _take(
         refusal = _refusal(request, decision, channel)
         if refusal:
             return refusal
-        bookings.append(_booking(request, unit, decision, channel, late_price_applied))
+        bookings.append(_booking(request, unit, decision, channel, late_price_applied, rules.now))
     count(day, service, child=child, unit_ids={u.pk for u in new}, new_child=new_child, step=1)
     already.update({unit.code: booking for unit, booking in zip(new, bookings, strict=True)})
     return bookings
@@ -165,10 +165,18 @@ def _refusal(request: DayRequest, decision: ChangeDecision, channel: Channel) ->
 
 
 def _booking(
-    request: DayRequest, unit: ServiceUnit, decision: ChangeDecision, channel: Channel, late_price_applied: bool
+    request: DayRequest,
+    unit: ServiceUnit,
+    decision: ChangeDecision,
+    channel: Channel,
+    late_price_applied: bool,
+    now: datetime,
 ) -> Booking:
-    requested = channel == Channel.ONLINE and request.service.booking_mode == Service.BookingMode.REQUEST
+    online, service = channel == Channel.ONLINE, request.service
+    held = online and service.billing_mode == Service.BillingMode.IMMEDIATE  # paid at booking (seed 004)
+    requested = online and service.booking_mode == Service.BookingMode.REQUEST
     charge = decision.charge if decision.late and late_price_applied else None
+    state = Booking.State.HELD if held else Booking.State.REQUESTED if requested else Booking.State.CONFIRMED
     # Links set by id, then cached: assigning instances goes through Django's checks, which cost more
     # than the rest of a booking when a school year of typical weeks makes hundreds of thousands.
     booking = Booking(
@@ -177,11 +185,12 @@ def _booking(
         service_id=request.service.pk,
         unit_id=unit.pk,
         date=request.date,
-        state=Booking.State.REQUESTED if requested else Booking.State.CONFIRMED,
+        state=state,
         source=SOURCES.get(channel, Booking.Source.COUNTER),
         late_price=charge.price if charge else "",
         late_amount=charge.amount if charge else None,
         enrolment_id=request.enrolment.pk if request.enrolment else None,
+        held_until=now + timedelta(minutes=service.payment_hold_minutes) if held else None,
     )
     for name, value in (("child", request.child), ("household", request.household), ("service", request.service)):
         LINKS[name].set_cached_value(booking, value)
@@ -199,10 +208,12 @@ def bookings_cancel(
     channel: Channel,
     now: datetime | None = None,
     late_price_applied: bool = True,
+    arriving: dict | None = None,
 ) -> Outcome:
     """Cancel bookings under the same locks and rules; a late cancellation stays, cancelled, with the
     late price invoicing bills. A confirmed day of a service that validates requests becomes a request
-    to cancel when the family asks online."""
+    to cancel when the family asks online. `arriving`: units about to be booked the same days, by
+    (child id, service id, date), so that swapping a matin for a journée is checked as a whole."""
     ids, now, outcome = [b.pk for b in bookings], now or timezone.now(), Outcome()
     with transaction.atomic():
         wanted = list(Booking.objects.filter(pk__in=ids).values_list("service_id", "date").distinct())
@@ -228,7 +239,7 @@ def bookings_cancel(
         for booking in chosen:
             booking.service = services[booking.service_id]
             day = days[(booking.service_id, booking.date)]
-            result = _cancel(booking, held, leaving, day, snapshot, now, channel)
+            result = _cancel(booking, held, leaving, arriving or {}, day, snapshot, now, channel)
             if isinstance(result, Refusal):
                 outcome.refused.append(result)
                 continue
@@ -240,10 +251,19 @@ def bookings_cancel(
     return outcome
 
 
-def _cancel(booking: Booking, held: dict, leaving: dict, day: ServiceDay, snapshot, now: datetime, channel: Channel):
+def _cancel(
+    booking: Booking,
+    held: dict,
+    leaving: dict,
+    arriving: dict,
+    day: ServiceDay,
+    snapshot,
+    now: datetime,
+    channel: Channel,
+):
     service, key = booking.service, (booking.child_id, booking.service_id, booking.date)
     request = DayRequest(booking.child, booking.household, service, booking.date, frozenset({booking.unit.code}))
-    remaining = held[key].keys() - leaving[key].keys()
+    remaining = (held[key].keys() - leaving[key].keys()) | arriving.get(key, set())
     if remaining:
         try:
             pricing.units_check(service, remaining)
@@ -324,6 +344,7 @@ BOOKING_COLUMNS = [
     "late_price",
     "late_amount",
     "enrolment_id",
+    "held_until",
     "created",
     "created_by_id",
 ]

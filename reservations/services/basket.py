@@ -1,0 +1,187 @@
+"""The household's basket: the days it wants changed, kept on the server until it validates them all
+in one transaction (what cannot be applied is reported, with its reason); services paid at booking
+hold their places until paid, and the hold expires."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from catalog.engine import REASON_MESSAGES, Reason
+from catalog.models import Service
+from catalog.selectors import services_with_rules
+from families.models import Child, Household
+from families.services.common import ensure_acts_for
+from reservations.models import BasketLine, Booking, BookingEvent
+from reservations.notifications import notify_basket_confirmation
+from reservations.places import count, lock_service_days, save_counts
+from reservations.services.bookings import Channel, DayRequest, Outcome, bookings_cancel, bookings_take
+
+
+def basket_set_day(
+    *, actor: User, household: Household, child: Child, service: Service, day: date, units: Iterable[str]
+) -> BasketLine | None:
+    """The units the household wants for its child and that service on `day` (none: cancel the day); a
+    day wanted as it is booked leaves the basket."""
+    ensure_acts_for(actor, household)
+    if not child.households.filter(pk=household.pk).exists():
+        raise PermissionDenied
+    wanted = sorted(set(units))
+    booked = sorted(_held_codes(household, child, service, day))
+    with transaction.atomic():
+        if wanted == booked:
+            BasketLine.objects.filter(household=household, child=child, service=service, date=day).delete()
+            return None
+        line, _created = BasketLine.objects.update_or_create(
+            household=household, child=child, service=service, date=day, defaults={"units": wanted}
+        )
+    return line
+
+
+def basket_drop(*, actor: User, household: Household, line: BasketLine) -> None:
+    ensure_acts_for(actor, household)
+    BasketLine.objects.filter(pk=line.pk, household=household).delete()
+
+
+def _held_codes(household: Household, child: Child, service: Service, day: date) -> set[str]:
+    """The units this household holds for the child that day (a shared child's other household's are its own)."""
+    held = Booking.objects.filter(
+        household=household, child=child, service=service, date=day, state__in=Booking.HOLDING
+    )
+    return set(held.values_list("unit__code", flat=True))
+
+
+@dataclass(frozen=True)
+class LineRefusal:
+    line: BasketLine
+    reason: Reason
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        return str(REASON_MESSAGES[self.reason])
+
+
+@dataclass
+class BasketOutcome:
+    booked: list[Booking] = field(default_factory=list)
+    cancelled: list[Booking] = field(default_factory=list)
+    refused: list[LineRefusal] = field(default_factory=list)
+
+    @property
+    def held(self) -> list[Booking]:
+        """Bookings of services paid at booking, waiting for their payment."""
+        return [b for b in self.booked if b.state == Booking.State.HELD]
+
+
+def basket_validate(*, actor: User, household: Household, now: datetime | None = None) -> BasketOutcome:
+    """Apply the whole basket in one transaction, online rules: cancellations (checked with what the same
+    days gain), then bookings; every line leaves the basket, and the family gets the recap by e-mail."""
+    ensure_acts_for(actor, household)
+    now = now or timezone.now()
+    with transaction.atomic():
+        lines = list(BasketLine.objects.select_for_update().filter(household=household).select_related("child"))
+        if not lines:
+            return BasketOutcome()
+        services = {s.pk: s for s in services_with_rules().filter(pk__in={line.service_id for line in lines})}
+        held = _held_by_line(household, lines)
+        leaving = [b for line in lines for b in held[_key(line)] if b.unit.code not in line.units]
+        arriving = {_key(line): set(line.units) for line in lines}
+        cancelled = bookings_cancel(actor=actor, bookings=leaving, channel=Channel.ONLINE, now=now, arriving=arriving)
+        requests = [
+            DayRequest(line.child, household, services[line.service_id], line.date, frozenset(line.units))
+            for line in lines
+            if line.units
+        ]
+        booked = bookings_take(actor=actor, requests=requests, channel=Channel.ONLINE, now=now)
+        outcome = _by_line(lines, cancelled, booked)
+        BasketLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+        if outcome.booked or outcome.cancelled:
+            notify_basket_confirmation(household, outcome)
+    return outcome
+
+
+def _key(line: BasketLine) -> tuple[int, int, date]:
+    return (line.child_id, line.service_id, line.date)
+
+
+def _held_by_line(household: Household, lines: list[BasketLine]) -> dict:
+    bookings = Booking.objects.filter(
+        household=household,
+        child__in={line.child_id for line in lines},
+        service__in={line.service_id for line in lines},
+        date__in={line.date for line in lines},
+        state__in=Booking.HOLDING,
+    ).select_related("unit")
+    held: dict = defaultdict(list)
+    for booking in bookings:
+        held[(booking.child_id, booking.service_id, booking.date)].append(booking)
+    return held
+
+
+def _by_line(lines: list[BasketLine], cancelled: Outcome, booked: Outcome) -> BasketOutcome:
+    by_key = {_key(line): line for line in lines}
+    outcome = BasketOutcome(booked=booked.changed, cancelled=cancelled.changed)
+    for refusal in cancelled.refused + booked.refused:
+        request = refusal.request
+        line = by_key[(request.child.pk, request.service.pk, request.date)]
+        outcome.refused.append(LineRefusal(line, refusal.reason, refusal.detail))
+    return outcome
+
+
+def holds_release(now: datetime | None = None) -> int:
+    """Held places whose payment did not come in time go back to everyone (beat, every minute)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        expired = Booking.objects.filter(state=Booking.State.HELD, held_until__lte=now)
+        keys = list(expired.values_list("service_id", "date").distinct())
+        if not keys:
+            return 0
+        days = lock_service_days(keys)
+        bookings = list(expired.select_related("child", "service").select_for_update(of=("self",)))
+        for booking in bookings:
+            booking.state = Booking.State.CANCELLED
+        Booking.objects.bulk_update(bookings, ["state"])
+        for booking in bookings:
+            others = Booking.objects.filter(
+                child=booking.child_id, service=booking.service_id, date=booking.date, state__in=Booking.HOLDING
+            )
+            day = days[(booking.service_id, booking.date)]
+            count(
+                day,
+                booking.service,
+                child=booking.child,
+                unit_ids={booking.unit_id},
+                new_child=not others.exists(),
+                step=-1,
+            )
+        save_counts(list(days.values()))
+        BookingEvent.objects.bulk_create(
+            [
+                BookingEvent(booking=b, state=b.state, source=b.source, note="délai de paiement dépassé")
+                for b in bookings
+            ]
+        )
+    return len(bookings)
+
+
+def holds_paid(*, actor: User | None, household: Household, bookings: Iterable[Booking] | None = None) -> list[Booking]:
+    """The hand-over point of payments: the household paid, its held days become booked (staff record a
+    payment by hand until online payment exists)."""
+    with transaction.atomic():
+        held = Booking.objects.select_for_update().filter(household=household, state=Booking.State.HELD)
+        if bookings is not None:
+            held = held.filter(pk__in=[b.pk for b in bookings])
+        paid = list(held)
+        for booking in paid:
+            booking.state, booking.held_until = Booking.State.CONFIRMED, None
+        Booking.objects.bulk_update(paid, ["state", "held_until"])
+        BookingEvent.objects.bulk_create(
+            [BookingEvent(booking=b, actor=actor, state=b.state, source=b.source, note="payé") for b in paid]
+        )
+    return paid

@@ -1,0 +1,107 @@
+"""The basket: days a household wants changed, kept on the server, validated in one transaction with
+what could not be applied and why, and a recap e-mail; services paid at booking hold their places
+until paid, and the hold expires."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from catalog.calendar import PARIS
+from catalog.engine import Reason
+from catalog.models import Service
+from catalog.selectors import services_with_rules
+from families.models import Decision
+from reservations.models import BasketLine, Booking, ServiceDay
+from reservations.services import Channel, DayRequest, bookings_take
+from reservations.services.basket import basket_set_day, basket_validate, holds_paid, holds_release
+from tests.factories import ChildFactory, family, parent_of
+
+NOW = datetime(2026, 9, 1, 9, tzinfo=PARIS)
+TUESDAY, THURSDAY = date(2026, 9, 8), date(2026, 9, 10)
+
+
+@pytest.fixture
+def martin(care):
+    return family("Famille Martin")
+
+
+@pytest.fixture
+def lea(martin):
+    return ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+
+
+def wants(household, child, service, day, *units):
+    return basket_set_day(
+        actor=parent_of(household), household=household, child=child, service=service, day=day, units=units
+    )
+
+
+def test_the_basket_is_kept_until_validated_and_applies_everything_in_one_go(
+    martin, lea, care, django_capture_on_commit_callbacks
+):
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    wants(martin, lea, care, TUESDAY, "matin", "soir")
+    wants(martin, tom, care, TUESDAY, "soir")
+    wants(martin, lea, care, date(2026, 9, 1), "soir")  # today: past its 2 working days, refused online
+    assert BasketLine.objects.filter(household=martin).count() == 3  # on the server: a logout keeps it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert len(outcome.booked) == 3 and [r.reason for r in outcome.refused] == [Reason.LATE]
+    assert not BasketLine.objects.filter(household=martin).exists()
+    (recap,) = [m for m in mail.outbox if "réservations sont enregistrées" in m.subject]
+    assert "mardi 8 septembre 2026 — Léa Martin — Périscolaire (matin, soir) : 4,00 €" in recap.body  # 2 € each
+    assert "Total : 6,00 €" in recap.body and "Non enregistré" in recap.body and "délai" in recap.body
+
+
+def test_unticking_and_validating_cancels_and_a_day_wanted_as_booked_leaves_the_basket(martin, lea, care):
+    wants(martin, lea, care, TUESDAY, "matin", "soir")
+    basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert wants(martin, lea, care, TUESDAY, "matin", "soir") is None  # as booked: nothing to change
+    wants(martin, lea, care, TUESDAY, "matin")
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert [b.unit.code for b in outcome.cancelled] == ["soir"]
+    assert set(Booking.objects.filter(child=lea, state="confirmed").values_list("unit__code", flat=True)) == {"matin"}
+
+
+def test_a_service_paid_at_booking_holds_its_places_until_paid_or_the_hold_expires(martin, lea, care):
+    Service.objects.filter(pk=care.pk).update(billing_mode=Service.BillingMode.IMMEDIATE, payment_hold_minutes=30)
+    for day in (TUESDAY, THURSDAY):
+        wants(martin, lea, care, day, "matin")
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert {b.state for b in outcome.booked} == {Booking.State.HELD}
+    assert {b.held_until for b in outcome.booked} == {NOW + timedelta(minutes=30)}
+    assert ServiceDay.objects.get(service=care, date=TUESDAY).children == 1  # the place is taken meanwhile
+    (paid,) = holds_paid(actor=None, household=martin, bookings=[outcome.booked[0]])
+    assert paid.state == Booking.State.CONFIRMED
+
+    assert holds_release(NOW + timedelta(minutes=29)) == 0
+    assert holds_release(NOW + timedelta(minutes=31)) == 1
+    assert ServiceDay.objects.get(service=care, date=THURSDAY).children == 0
+    assert Booking.objects.get(date=THURSDAY).state == Booking.State.CANCELLED
+
+
+def test_a_household_of_a_shared_child_changes_only_its_own_days(martin, lea, care):
+    moreau = family("Famille Moreau")
+    lea.households.add(moreau)
+    service = services_with_rules().get(pk=care.pk)
+    bookings_take(
+        actor=None,
+        requests=[DayRequest(lea, moreau, service, TUESDAY, frozenset({"soir"}))],
+        channel=Channel.ONLINE,
+        now=NOW,
+    )
+
+    wants(martin, lea, care, TUESDAY, "matin")  # Martin wants a matin; Moreau's soir is not Martin's to cancel
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert [b.unit.code for b in outcome.booked] == ["matin"] and not outcome.cancelled
+    held = Booking.objects.filter(child=lea, state="confirmed").values_list("household", "unit__code")
+    assert set(held) == {(martin.pk, "matin"), (moreau.pk, "soir")}
+    assert Decimal("0") == sum((b.late_amount or 0) for b in outcome.booked)
