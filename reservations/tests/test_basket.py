@@ -13,10 +13,11 @@ from catalog.engine import Reason
 from catalog.models import Service
 from catalog.selectors import services_with_rules
 from families.models import Decision
+from reservations.basket_recap import basket_recap
 from reservations.models import BasketLine, Booking, ServiceDay
 from reservations.services import Channel, DayRequest, bookings_take
 from reservations.services.basket import basket_set_day, basket_validate, holds_paid, holds_release
-from tests.factories import ChildFactory, family, parent_of
+from tests.factories import ChildFactory, ServiceFactory, TariffFactory, bracket, family, parent_of
 
 NOW = datetime(2026, 9, 1, 9, tzinfo=PARIS)
 TUESDAY, THURSDAY = date(2026, 9, 8), date(2026, 9, 10)
@@ -105,3 +106,20 @@ def test_a_household_of_a_shared_child_changes_only_its_own_days(martin, lea, ca
     held = Booking.objects.filter(child=lea, state="confirmed").values_list("household", "unit__code")
     assert set(held) == {(martin.pk, "matin"), (moreau.pk, "soir")}
     assert Decimal("0") == sum((b.late_amount or 0) for b in outcome.booked)
+
+
+def test_the_recap_shows_each_change_with_its_price_before_validation(martin, lea, in_clisson):
+    """Seed 004 (Lutinville): four canteen meals at 3,60 € show 14,40 €."""
+    canteen = ServiceFactory(name="Cantine", weekdays=[0, 1, 3, 4])
+    bracket(TariffFactory(service=canteen), 0, None, "3.60")
+    for day in (date(2026, 9, 7), TUESDAY, THURSDAY, date(2026, 9, 11)):
+        wants(martin, lea, canteen, day, "repas")
+    wants(martin, lea, canteen, date(2026, 9, 1), "repas")  # today, begun: no rule says until when
+
+    recap = basket_recap(martin, NOW)
+
+    on_time = [line for line in recap if not line.refusal]
+    assert [line.after for line in on_time] == [("repas",)] * 4
+    assert sum(line.total for line in on_time) == Decimal("14.40")
+    (late,) = [line for line in recap if line.refusal]
+    assert late.date == date(2026, 9, 1) and late.refusal == "Ce jour est passé."
