@@ -37,6 +37,7 @@ class State(StrEnum):
     REQUESTED = "requested"
     REFUSED = "refused"
     CANCELLATION_REQUESTED = "cancellation_requested"
+    HELD = "held"  # booked, its place held until paid (services paid at booking)
     LOCKED = "locked"  # not modifiable: past, past the cutoff, outside the booking window or the enrolment
     FULL = "full"
     CLOSED = "closed"
@@ -53,6 +54,7 @@ STATE_LABELS = {
     State.REQUESTED: gettext_lazy("demande en cours"),
     State.REFUSED: gettext_lazy("demande refusée"),
     State.CANCELLATION_REQUESTED: gettext_lazy("demande d'annulation"),
+    State.HELD: gettext_lazy("en attente de paiement"),
     State.LOCKED: gettext_lazy("non modifiable"),
     State.FULL: gettext_lazy("complet"),
     State.CLOSED: gettext_lazy("fermé"),
@@ -66,6 +68,7 @@ STATE_SYMBOLS = {
     State.REQUESTED: "?",
     State.REFUSED: "✗",
     State.CANCELLATION_REQUESTED: "↺",
+    State.HELD: "€",
     State.LOCKED: "🔒",
     State.FULL: "⊘",
     State.CLOSED: "—",
@@ -297,6 +300,7 @@ def _day(snapshot, service, child, day, covering, held, refused, basket, counts,
             state = {
                 Booking.State.REQUESTED: State.REQUESTED,
                 Booking.State.CANCELLATION_REQUESTED: State.CANCELLATION_REQUESTED,
+                Booking.State.HELD: State.HELD,
             }.get(booking.state, State.BOOKED)
             decision = decide(service, day, unit.pk, CANCELLATION)
             changeable = decision.allowed and booking.state != Booking.State.CANCELLATION_REQUESTED

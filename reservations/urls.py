@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reservations import views
+from reservations import planning_views, views
 
 app_name = "reservations"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("inscriptions/<int:enrolment_id>/semaine-type/", views.enrolment_week, name="enrolment_week"),
     path("inscriptions/<int:enrolment_id>/fin/", views.enrolment_end, name="enrolment_end"),
     path("inscriptions/<int:enrolment_id>/attestation/", views.enrolment_attestation, name="attestation"),
+    path("planning/", planning_views.planning, name="planning"),
+    path("planning/periode/", planning_views.planning_period, name="planning_period"),
 ]

@@ -611,6 +611,9 @@ ROUTES: dict[str, Row] = {
         FAMILY, FORM, objects=household_records("enrolment", "enrolment_id"), payload={"on": "2030-09-02"}
     ),
     "reservations:attestation": page(FAMILY, objects=household_records("enrolment", "enrolment_id")),
+    # The planning: a family's own children, ticks and periods posted to its basket
+    "reservations:planning": page(FAMILY, FORM),
+    "reservations:planning_period": page(FAMILY, FORM),
     "reservations_staff:queue": page(
         FAMILY_STAFF, FORM, payload=lambda side: {"enrolment": [side.enrolment["A"].pk]}
     ),  # the ticked requests are validated together

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.calendar import PARIS
 from catalog.models import CalendarException
+from conftest import signed_in
 from families.models import Decision
 from families.selectors import FamilyActor
 from reservations.models import Enrolment
@@ -156,3 +157,64 @@ def test_the_month_of_three_children_in_three_services_costs_the_queries_of_one_
     many = count(children, date(2026, 9, 1), date(2026, 9, 30))
     assert one == many
     assert many <= 40, "\n".join(q["sql"][:150] for q in queries)
+
+
+# --- The pages --------------------------------------------------------------------------------------------
+
+
+def test_a_parent_ticks_days_for_two_children_and_they_go_to_the_basket(martin, care, year):
+    from reservations.models import BasketLine
+
+    lea = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    for child in (lea, tom):
+        enrolled(child, care, martin, year)
+    book(lea, martin, care, MONDAY, "matin")
+    parent = signed_in(parent_of(martin))
+
+    child_page = parent.get(f"/famille/enfants/{lea.pk}/").content.decode()
+    assert f"/famille/planning/?enfant={lea.pk}" in child_page
+    page = parent.get(f"/famille/planning/?vue=semaine&du={MONDAY.isoformat()}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Coût de la période" in html and "Léa" in html and "Tom" in html
+    assert "Léa, lundi 7 septembre, Périscolaire, </span>Matin" in html
+    lea_key, tom_key = f"{lea.pk}:{care.pk}:{MONDAY.isoformat()}", f"{tom.pk}:{care.pk}:{MONDAY.isoformat()}"
+    response = parent.post(
+        "/famille/planning/",
+        {"vue": "semaine", "du": MONDAY.isoformat(), "jour": [lea_key, tom_key], "u": [f"{tom_key}:soir"]},
+    )
+    assert response.status_code == 302
+    lines = {(line.child_id, tuple(line.units)) for line in BasketLine.objects.filter(household=martin)}
+    assert lines == {(lea.pk, ()), (tom.pk, ("soir",))}  # Léa's matin cancelled, Tom's soir booked
+    after = parent.get(response.url).content.decode()
+    assert "à annuler (panier)" in after and "à réserver (panier)" in after
+
+
+def test_every_tuesday_evening_in_period_mode(martin, care, year):
+    from reservations.models import BasketLine
+
+    lea = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+    enrolled(lea, care, martin, year)
+    parent = signed_in(parent_of(martin))
+    assert parent.get("/famille/planning/periode/").status_code == 200
+
+    response = parent.post(
+        "/famille/planning/periode/",
+        {"du": "2026-09-07", "au": "2026-10-16", "enfant": [lea.pk], "jours": ["1"], "unites": [f"{care.pk}:soir"]},
+    )
+
+    assert response.status_code == 302
+    days = sorted(line.date for line in BasketLine.objects.filter(household=martin, child=lea))
+    # The Tuesdays of September and October before the autumn holidays (zone B, from 17 October).
+    assert days == [date(2026, 9, 8) + timedelta(weeks=n) for n in range(6)]
+    assert all(line.units == ["soir"] for line in BasketLine.objects.filter(household=martin))
+    refused = parent.post("/famille/planning/periode/", {"du": "2026-09-07", "au": "2026-09-01"})
+    assert "la fin après le début" in refused.content.decode()
+
+
+def test_another_households_child_is_not_reached(martin, care, year):
+    other = family("Famille Durand")
+    stranger = ChildFactory(household=other, status=Decision.VALIDATED)
+    parent = signed_in(parent_of(martin))
+    assert parent.get(f"/famille/planning/?enfant={stranger.pk}").status_code == 404
