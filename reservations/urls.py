@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reservations import planning_views, views
+from reservations import basket_views, planning_views, views
 
 app_name = "reservations"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("inscriptions/<int:enrolment_id>/attestation/", views.enrolment_attestation, name="attestation"),
     path("planning/", planning_views.planning, name="planning"),
     path("planning/periode/", planning_views.planning_period, name="planning_period"),
+    path("panier/", basket_views.basket, name="basket"),
 ]

@@ -613,6 +613,7 @@ ROUTES: dict[str, Row] = {
     "reservations:attestation": page(FAMILY, objects=household_records("enrolment", "enrolment_id")),
     # The planning: a family's own children, ticks and periods posted to its basket
     "reservations:planning": page(FAMILY, FORM),
+    "reservations:basket": page(FAMILY, FORM),
     "reservations:planning_period": page(FAMILY, FORM),
     "reservations_staff:queue": page(
         FAMILY_STAFF, FORM, payload=lambda side: {"enrolment": [side.enrolment["A"].pk]}
