@@ -6,9 +6,13 @@ child's included); writes through `reservations.services`, whose refusals (a Dja
 through core.errors' handler as a 422 `rule`.
 """
 
+from collections import defaultdict
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -17,23 +21,33 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.engine import Reason
+from catalog.engine import LateCharge, Reason
+from catalog.pricing import PricingRefused, price_day
 from core.access import api_permission
-from core.errors import FILE_CODES, ApplicationError
+from core.errors import FILE_CODES, ApplicationError, ErrorCode, RuleViolation
 from core.roles import Capability, can
 from families.api import family_actor, named_in_body
-from families.selectors import get_child_for, get_open_year_for
+from families.models import Child
+from families.selectors import FamilyActor, get_child_for, get_open_year_for
 from reservations.api_selectors import (
     bookings_for,
+    enrolled_on,
     enrolment_with_details,
     enrolments_for,
+    get_basket_line_for,
     get_enrolment_for,
     get_enrolment_for_review,
     get_requirement_for,
     get_service_for,
     requirements_of_services,
 )
+from reservations.basket_recap import basket_recap
+from reservations.models import Booking
+from reservations.planning import household_planning
 from reservations.serializers import (
+    BasketDaySerializer,
+    BasketSerializer,
+    BasketValidatedSerializer,
     BookingFilters,
     BookingSerializer,
     EnrolmentDecidedSerializer,
@@ -43,11 +57,17 @@ from reservations.serializers import (
     EnrolmentRequestSerializer,
     EnrolmentRequirementSerializer,
     EnrolmentSerializer,
+    HouseholdPlanningQuerySerializer,
+    PlanningQuerySerializer,
+    PlanningSerializer,
+    RecapLineSerializer,
     RequirementFilters,
 )
 from reservations.services import enrolment_decide, enrolment_request
+from reservations.services.basket import basket_drop, basket_set_day, basket_validate
 
 IsFamilyStaff = api_permission(Capability.FAMILIES_REVIEW)
+IsParent = api_permission(Capability.FAMILY_SPACE)
 
 
 class FamilyReaders(BasePermission):
@@ -181,3 +201,154 @@ class EnrolmentRequirementListView(generics.ListAPIView):
 
     def get_queryset(self):
         return requirements_of_services()
+
+
+# --- The planning and the basket: a parent's household's (staff work at the counter, on the pages) ----------
+
+
+class ParentMixin:
+    permission_classes = [IsParent]
+    error_statuses = (409,)
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        self.actor = family_actor(request)  # a parent without a household yet: 409
+
+
+def _range(serializer_class, request: Request) -> dict:
+    query = serializer_class(data=request.query_params)
+    try:
+        query.is_valid(raise_exception=True)
+    except RuleViolation as exc:
+        raise ApplicationError(ErrorCode.INVALID_RANGE, _("Période invalide."), fields=exc.detail) from exc
+    return query.validated_data
+
+
+def _planning(actor: FamilyActor, children: list[Child], query: dict) -> dict:
+    start, end = query["start"], query["end"]
+    plan = household_planning(actor=actor, children=children, start=start, end=end, now=timezone.now())
+    days = sorted((day for line in plan.lines for day in line.days), key=lambda d: (d.date, d.child.pk, d.service.name))
+    return {"start": plan.start, "end": plan.end, "days": days, "costs": plan.costs, "total": plan.total}
+
+
+class HouseholdDaysView(ParentMixin, APIView):
+    """The household's children's days over a range (at most 62 days): each unit's state in words and symbol,
+    what is booked and what the basket changes, each day's price and each month's cost so far."""
+
+    error_statuses = (409, 422)
+
+    @extend_schema(parameters=[HouseholdPlanningQuerySerializer], responses=PlanningSerializer)
+    def get(self, request: Request) -> Response:
+        query = _range(HouseholdPlanningQuerySerializer, request)
+        children = list(Child.objects.filter(households=self.actor.household).order_by("first_name", "pk"))
+        if "child" in query:
+            ids = list(dict.fromkeys(query["child"]))
+            children = [named_in_body("child", get_child_for, self.actor, pk) for pk in ids]
+        data = _planning(self.actor, children, query)
+        return Response(PlanningSerializer(data, context={"household": self.actor.household}).data)
+
+
+class ChildDaysView(ParentMixin, APIView):
+    """A child's days over a range (at most 62 days), as the household's days show them."""
+
+    error_statuses = (409, 422)
+
+    @extend_schema(parameters=[PlanningQuerySerializer], responses=PlanningSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        child = get_child_for(self.actor, pk)
+        data = _planning(self.actor, [child], _range(PlanningQuerySerializer, request))
+        return Response(PlanningSerializer(data, context={"household": self.actor.household}).data)
+
+
+def _basket(actor: FamilyActor) -> dict:
+    lines = basket_recap(actor.household, timezone.now())
+    return {"lines": lines, "total": sum((line.total for line in lines), Decimal("0"))}
+
+
+class BasketView(ParentMixin, APIView):
+    """The household's basket, kept on the server (a logout keeps it): each day's units before and after,
+    its price on time, its late price where a late change is accepted, or why validation will refuse it."""
+
+    @extend_schema(responses=BasketSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(BasketSerializer(_basket(self.actor)).data)
+
+
+class BasketDaysView(ParentMixin, APIView):
+    """Set a day's units in the basket (the whole day: units left out are to cancel). A day asked as it is
+    booked leaves the basket (204)."""
+
+    error_statuses = (409, 422)
+
+    @extend_schema(request=BasketDaySerializer, responses={201: RecapLineSerializer, 204: None})
+    def post(self, request: Request) -> Response:
+        data = BasketDaySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        child = named_in_body("child", get_child_for, self.actor, values["child"])
+        service = named_in_body("service", get_service_for, request.user, values["service"])
+        if not enrolled_on(self.actor, child, service, values["date"]):
+            message = _("L'enfant n'a pas d'inscription à ce service ce jour-là.")
+            raise ApplicationError(ErrorCode.RULE, message, {"date": [message]})
+        unknown = set(values["units"]) - set(service.units.values_list("code", flat=True))
+        if unknown:
+            message = _("Unités inconnues de ce service : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+            raise ApplicationError(ErrorCode.RULE, message, {"units": [message]})
+        line = basket_set_day(
+            actor=request.user,
+            household=self.actor.household,
+            child=child,
+            service=service,
+            day=values["date"],
+            units=values["units"],
+        )
+        if line is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        recap = next(r for r in basket_recap(self.actor.household, timezone.now()) if r.line.pk == line.pk)
+        return Response(RecapLineSerializer(recap).data, status=status.HTTP_201_CREATED)
+
+
+class BasketDayView(ParentMixin, APIView):
+    """Take a day out of the basket (its bookings stay as they are)."""
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        line = get_basket_line_for(self.actor, pk)
+        basket_drop(actor=request.user, household=self.actor.household, line=line)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BasketValidationView(ParentMixin, APIView):
+    """Validate the whole basket in one transaction: what was booked and cancelled, what was refused and why;
+    for services paid at booking, what to pay now and until when the places are held. The family receives
+    the recap by e-mail."""
+
+    @extend_schema(request=None, responses=BasketValidatedSerializer)
+    def post(self, request: Request) -> Response:
+        outcome = basket_validate(actor=request.user, household=self.actor.household)
+        held = outcome.held
+        answer = {
+            "booked": outcome.booked,
+            "cancelled": outcome.cancelled,
+            "refused": outcome.refused,
+            "to_pay": _to_pay(self.actor, held),
+            "held_until": min((b.held_until for b in held if b.held_until), default=None),
+        }
+        return Response(BasketValidatedSerializer(answer).data)
+
+
+def _to_pay(actor: FamilyActor, held: list[Booking]) -> Decimal:
+    """The held days' price, day by day through the pricing function (late prices included)."""
+    days: dict = defaultdict(dict)
+    for booking in held:
+        late = LateCharge(booking.late_price, booking.late_amount or Decimal("0")) if booking.late_price else None
+        days[(booking.service, booking.date)][booking.unit.code] = late
+    household, total = actor.household, Decimal("0")
+    for (service, day), codes in days.items():
+        late = {code: charge for code, charge in codes.items() if charge}
+        try:
+            price = price_day(service, day, codes.keys(), qf=household.qf, resident=household.resident, late=late)
+        except PricingRefused:
+            continue
+        total += price.total
+    return total

@@ -10,7 +10,8 @@ from django.http import Http404
 from accounts.models import User
 from catalog.models import Service
 from core.roles import Capability, can
-from reservations.models import Booking, Enrolment, EnrolmentPiece, EnrolmentRequirement
+from families.selectors import FamilyActor
+from reservations.models import BasketLine, Booking, Enrolment, EnrolmentPiece, EnrolmentRequirement
 
 
 def _found(record):
@@ -73,3 +74,16 @@ def requirements_of_services() -> QuerySet[EnrolmentRequirement]:
 def get_requirement_for(actor: User, service: Service, pk: int) -> EnrolmentRequirement:
     """A piece `service` (itself read through `get_service_for`) asks for at enrolment, 404 otherwise."""
     return _found(requirements_of_services().filter(service=get_service_for(actor, service.pk), pk=pk).first())
+
+
+def get_basket_line_for(actor: FamilyActor, pk: int) -> BasketLine:
+    """A day of the parent's household's basket (another household's, even of a shared child: 404)."""
+    return _found(BasketLine.objects.filter(pk=pk, household=actor.household).first())
+
+
+def enrolled_on(actor: FamilyActor, child, service: Service, day) -> bool:
+    """The household has an enrolment of the child in the service covering `day` (whatever its decision:
+    validation says why a day of a pending one is refused): the days a basket may name."""
+    return Enrolment.objects.filter(
+        household=actor.household, child=child, service=service, start__lte=day, end__gte=day
+    ).exists()

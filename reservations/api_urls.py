@@ -11,5 +11,11 @@ urlpatterns = [
     path("enrolments/<int:pk>/decision", api.EnrolmentDecisionView.as_view(), name="api_enrolment_decision"),
     path("enrolment-requirements", api.EnrolmentRequirementListView.as_view(), name="api_enrolment_requirements"),
     path("bookings", api.BookingListView.as_view(), name="api_bookings"),
+    path("days", api.HouseholdDaysView.as_view(), name="api_days"),
+    path("children/<int:pk>/days", api.ChildDaysView.as_view(), name="api_child_days"),
+    path("basket", api.BasketView.as_view(), name="api_basket"),
+    path("basket/days", api.BasketDaysView.as_view(), name="api_basket_days"),
+    path("basket/days/<int:pk>", api.BasketDayView.as_view(), name="api_basket_day"),
+    path("basket/validation", api.BasketValidationView.as_view(), name="api_basket_validation"),
     re_path(r"^(?P<path>.*)$", NotFoundView.as_view(), name="api_reservations_not_found"),
 ]

@@ -9,9 +9,12 @@ from rest_framework import serializers
 from catalog.api import Filters
 from catalog.engine import Reason
 from catalog.models import CutoffRule
+from catalog.pricing import PricingRefused, price_day
 from core import api
 from families.models import Decision
 from reservations.models import Booking, Enrolment, EnrolmentRequirement
+from reservations.planning import MAX_DAYS as PLANNING_DAYS
+from reservations.planning import State as PlanningState
 
 UNIT_CODE = r"^[-a-zA-Z0-9_]+$"  # a unit's code: a slug
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -229,3 +232,147 @@ class BookingFilters(Filters):
 
 class RequirementFilters(Filters):
     service = api.IdField(required=False, source="service_id", help_text="id of a service: what it asks for")
+
+
+# --- The planning and the basket ------------------------------------------------------------------------------
+
+
+def _amount(**kwargs) -> api.DecimalField:
+    return api.DecimalField(max_digits=10, decimal_places=2, **kwargs)
+
+
+class PlanningQuerySerializer(api.Serializer):
+    start = serializers.DateField(help_text="YYYY-MM-DD")
+    end = serializers.DateField(help_text=f"YYYY-MM-DD, at most {PLANNING_DAYS - 1} days after start")
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("La fin doit suivre le début.")})
+        if (attrs["end"] - attrs["start"]).days >= PLANNING_DAYS:
+            raise serializers.ValidationError({"end": _("%(n)s jours au plus par demande.") % {"n": PLANNING_DAYS}})
+        return attrs
+
+
+class HouseholdPlanningQuerySerializer(PlanningQuerySerializer):
+    child = serializers.ListField(
+        child=api.IdField(),
+        required=False,
+        max_length=20,
+        help_text="ids of the household's children (repeated: ?child=1&child=2); none: every child",
+    )
+
+
+class PlanningUnitSerializer(api.Serializer):
+    """A child's unit of a service on a day, its state in words and in a symbol."""
+
+    unit = serializers.IntegerField(source="unit.pk")
+    code = serializers.CharField(source="unit.code")
+    name = serializers.CharField(source="unit.name")
+    state = serializers.ChoiceField(choices=[(state.value, state.name) for state in PlanningState])
+    state_label = serializers.CharField(source="label")
+    symbol = serializers.CharField()
+    booked = serializers.BooleanField(help_text="the household holds it (booked, requested, held, cancellation asked)")
+    wanted = serializers.BooleanField(help_text="as the basket would leave it (else as booked)")
+    changeable = serializers.BooleanField(help_text="a change online is allowed now")
+    reason = serializers.CharField(help_text="why it is not changeable, or what a change costs late")
+    late = serializers.BooleanField(help_text="a change now is late: the rule's late price applies")
+    in_basket = serializers.BooleanField(help_text="the basket changes it")
+
+
+class PlanningDaySerializer(api.Serializer):
+    child = serializers.IntegerField(source="child.pk")
+    service = serializers.IntegerField(source="service.pk")
+    service_name = serializers.CharField(source="service.name")
+    date = serializers.DateField()
+    open = serializers.BooleanField()
+    closed_reason = serializers.CharField(help_text="why the service does not run that day (holiday, closure…)")
+    units = PlanningUnitSerializer(source="cells", many=True)
+    price = serializers.SerializerMethodField(help_text="what the units booked cost that day, on time")
+
+    @extend_schema_field(_amount(allow_null=True))
+    def get_price(self, day) -> str | None:
+        codes = [cell.unit.code for cell in day.cells if cell.booked]
+        household = self.context["household"]
+        if not codes:
+            return None
+        try:
+            total = price_day(day.service, day.date, codes, qf=household.qf, resident=household.resident).total
+        except PricingRefused:
+            return None
+        return f"{total:.2f}"
+
+
+class MonthCostSerializer(api.Serializer):
+    child = serializers.IntegerField(source="child.pk")
+    month = serializers.DateField(help_text="its first day")
+    total = _amount(help_text="Coût de la période: the month's booked days so far, late prices included")
+    days = serializers.IntegerField(help_text="days booked")
+
+
+class PlanningSerializer(api.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = PlanningDaySerializer(many=True, help_text="each child's day of each service it is enrolled in")
+    costs = MonthCostSerializer(many=True, help_text="each child's cost of each month the range touches")
+    total = _amount(help_text="the costs' sum")
+
+
+class RecapLineSerializer(api.Serializer):
+    """A day of the basket: its units before and after, what it costs, or why it will be refused online."""
+
+    id = serializers.IntegerField(source="line.pk")
+    child = serializers.IntegerField(source="child.pk")
+    child_name = serializers.SerializerMethodField()
+    service = serializers.IntegerField(source="service.pk")
+    service_name = serializers.CharField(source="service.name")
+    date = serializers.DateField()
+    before = serializers.ListField(child=serializers.CharField(), help_text="unit codes booked now")
+    after = serializers.ListField(child=serializers.CharField(), help_text="unit codes once validated")
+    price = _amount(help_text="the day as it will be, on time")
+    late_price = _amount(allow_null=True, help_text="the day as it will be with the late price, if late")
+    booked_price = _amount(help_text="the day as it is booked now")
+    total = _amount(help_text="what the change adds to the bill (negative: takes from it)")
+    refusal = serializers.CharField(help_text="why validation will refuse it online (empty: it will apply)")
+
+    def get_child_name(self, line) -> str:
+        return f"{line.child.first_name} {line.child.last_name}"
+
+
+class BasketSerializer(api.Serializer):
+    lines = RecapLineSerializer(many=True)
+    total = _amount(help_text="what the basket adds to the bill")
+
+
+class BasketDaySerializer(api.Serializer):
+    """The units wanted for a child and a service on a day (none: cancel the day); as booked: the day leaves
+    the basket."""
+
+    child = api.IdField(help_text="id of one of the household's children")
+    service = api.IdField(help_text="id of a service the child has an enrolment in")
+    date = serializers.DateField(help_text="a day of that enrolment (YYYY-MM-DD)")
+    units = serializers.ListField(
+        child=serializers.RegexField(UNIT_CODE, max_length=40),
+        max_length=20,
+        allow_empty=True,
+        help_text="codes of the service's units wanted that day (empty: none)",
+    )
+
+
+class BasketRefusalSerializer(api.Serializer):
+    child = serializers.IntegerField(source="line.child_id")
+    service = serializers.IntegerField(source="line.service_id")
+    date = serializers.DateField(source="line.date")
+    units = serializers.ListField(source="line.units", child=serializers.CharField())
+    reason = serializers.ChoiceField(choices=[(reason.value, reason.name) for reason in Reason])
+    message = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class BasketValidatedSerializer(api.Serializer):
+    booked = BookingSerializer(many=True, help_text="the bookings made")
+    cancelled = BookingSerializer(many=True, help_text="the bookings cancelled")
+    refused = BasketRefusalSerializer(many=True, help_text="the days not applied, and why")
+    to_pay = _amount(help_text="services paid at booking: what to pay now for the places held")
+    held_until = serializers.DateTimeField(
+        allow_null=True, help_text="when the places held are released unless paid (none held: null)"
+    )
