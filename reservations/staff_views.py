@@ -1,24 +1,30 @@
-"""The mairie's side of enrolments: the requests waiting for a decision, one request at a time."""
+"""The mairie's side of enrolments: the requests waiting for a decision, one request at a time; and the
+counter, where staff book and cancel a child's days for its family past the cutoffs."""
 
 from itertools import groupby
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
 from catalog.engine import Reason
+from catalog.models import Service
 from core.access import capability_required
 from core.roles import Capability, can
 from families.forms import DecisionForm
-from families.models import Decision
+from families.models import Child, Decision, Household
 from families.panels import Panel
+from families.selectors import get_child_for_staff, get_household_for
 from reservations import services
+from reservations.models import Booking, Enrolment
 from reservations.selectors import (
     enrolment_bookings,
     get_enrolment_for_review,
@@ -26,6 +32,7 @@ from reservations.selectors import (
     recurrence_in_words,
     week_lines,
 )
+from reservations.services.counter import counter_book, counter_cancel
 from reservations.views import attestation_response, errors_to_form
 
 family_staff_required = capability_required(Capability.FAMILIES_REVIEW)
@@ -150,3 +157,115 @@ def attestation(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         messages.error(request, _("Seule une inscription validée a une attestation."))
         return redirect("reservations_staff:enrolment", enrolment_id=enrolment.pk)
     return attestation_response(request, enrolment)
+
+
+# --- The counter: a child's days for its family, past the cutoffs ---------------------------------------------
+
+COUNTER_BOOKINGS_SHOWN = 60
+
+
+class CounterForm(forms.Form):
+    """A day's units of a service to book or cancel; the rule's late price applied unless unticked."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), label=gettext_lazy("Service"))
+    date = forms.DateField(label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"}))
+    units = forms.MultipleChoiceField(label=gettext_lazy("Unités"), widget=forms.CheckboxSelectMultiple)
+    late_price = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=gettext_lazy("Appliquer le prix du retard"),
+        help_text=gettext_lazy(
+            "Décochez pour ne pas facturer le prix du retard de la règle ; ce choix est journalisé."
+        ),
+    )
+    action = forms.ChoiceField(choices=[("book", gettext_lazy("Réserver")), ("cancel", gettext_lazy("Annuler"))])
+
+    def __init__(self, *args, services: list[Service], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(pk__in=[s.pk for s in services]).order_by("name")
+        self.fields["units"].choices = [
+            (f"{service.pk}:{unit.code}", f"{service.name} — {unit.name}")
+            for service in services
+            for unit in service.units.all()
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        service = data.get("service")
+        if service is not None and "units" in data:
+            codes = [value.split(":", 1)[1] for value in data["units"] if value.split(":", 1)[0] == str(service.pk)]
+            if not codes:
+                self.add_error("units", _("Cochez au moins une unité de ce service."))
+            data["codes"] = codes
+        return data
+
+
+def _counter_child(user: User, household_id: int, child_id: int) -> tuple[Household, Child]:
+    household = get_household_for(user, household_id)
+    child = get_child_for_staff(user, child_id)
+    if not child.households.filter(pk=household.pk).exists():
+        raise Http404
+    return household, child
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_staff_required
+def counter(request: HttpRequest, household_id: int, child_id: int) -> HttpResponse:
+    """A child's days for its family at the counter: book or cancel a day's units past the cutoffs, with the
+    rule's late price or without it (journaled under the agent's name by the services)."""
+    household, child = _counter_child(request.user, household_id, child_id)
+    enrolled = Enrolment.objects.filter(household=household, child=child).values_list("service_id", flat=True)
+    offered = list(Service.objects.filter(pk__in=enrolled).prefetch_related("units").order_by("name"))
+    form = CounterForm(request.POST or None, services=offered)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        late = data["late_price"]
+        if data["action"] == "book":
+            outcome = counter_book(
+                actor=request.user,
+                household=household,
+                child=child,
+                service=data["service"],
+                day=data["date"],
+                units=data["codes"],
+                late_price_applied=late,
+            )
+        else:
+            held = Booking.objects.filter(
+                household=household,
+                child=child,
+                service=data["service"],
+                date=data["date"],
+                unit__code__in=data["codes"],
+                state__in=Booking.HOLDING,
+            ).select_related("unit", "child", "service")
+            outcome = counter_cancel(
+                actor=request.user, household=household, bookings=list(held), late_price_applied=late
+            )
+        _tell_counter(request, data["action"], outcome, data["date"])
+        return redirect("reservations_staff:counter", household_id=household.pk, child_id=child.pk)
+    bookings = (
+        Booking.objects.filter(household=household, child=child, date__gte=timezone.localdate())
+        .exclude(state=Booking.State.CANCELLED)
+        .select_related("service", "unit")
+        .order_by("date", "service__name", "unit__position", "pk")[:COUNTER_BOOKINGS_SHOWN]
+    )
+    context = {"household": household, "child": child, "form": form, "services": offered, "bookings": bookings}
+    return render(request, "reservations/staff/counter.html", context)
+
+
+def _tell_counter(request: HttpRequest, action: str, outcome, day) -> None:
+    """What was done and what was refused, read once after the redirect."""
+    when = date_format(day, "l j F Y")
+    done = ", ".join(f"{b.unit.name}{_(' (prix du retard)') if b.late_price else ''}" for b in outcome.changed)
+    if done:
+        message = _("Réservé le %(day)s : %(units)s.") if action == "book" else _("Annulé le %(day)s : %(units)s.")
+        messages.success(request, message % {"day": when, "units": done} + " " + _("Inscrit au journal du foyer."))
+    for refusal in outcome.refused:
+        detail = f" ({refusal.detail})" if refusal.detail else ""
+        messages.warning(request, _("Refusé le %(day)s : %(why)s") % {"day": when, "why": refusal.message + detail})
+    if not done and not outcome.refused:
+        if action == "book":
+            messages.info(request, _("Rien à réserver : ces unités sont déjà réservées ce jour-là."))
+        else:
+            messages.info(request, _("Rien à annuler : aucune de ces unités n’est réservée ce jour-là."))
