@@ -55,7 +55,7 @@ from families.models import (
 )
 from families.selectors import COUNTER_SESSION_KEY
 from families.services import Address, child_link, dossier_open, household_create
-from reservations.models import Enrolment
+from reservations.models import BasketLine, Enrolment
 from storage.models import Document
 from tests.factories import (
     ChildFactory,
@@ -216,6 +216,7 @@ class Side:
     unit: dict[str, catalog.ServiceUnit]
     combination: dict[str, catalog.UnitCombination]
     enrolment: dict[str, Enrolment]
+    basket: dict[str, BasketLine]
 
 
 @dataclass
@@ -254,6 +255,7 @@ OWN = {
     "pickup": {"A": "A", "B": "B", "C": "C"},
     "document": {"A": "A", "B": "B", "C": "C"},
     "enrolment": {"A": "A", "B": "B", "C": "C"},  # C's enrolment of the child it shares is C's, A's is A's
+    "basket": {"A": "A", "B": "B", "C": "C"},  # C's basket day of the child it shares is C's
 }
 
 
@@ -306,6 +308,20 @@ def enrolments(actor: Actor, side: Side, other: Side) -> Objects:
     if actor.role in HOLDERS[Capability.FAMILIES_REVIEW]:
         return commune_record("enrolment", "pk")(actor, side, other)
     return household_records("enrolment", "pk")(actor, side, other)
+
+
+def counter_children(actor: Actor, side: Side, other: Side) -> Objects:
+    """A child of a household at the counter: the other commune's is 404, as a child not of that household."""
+
+    def pair(s: Side, household: str, child: str) -> tuple[str, dict]:
+        return _obj(
+            f"{s.schema} household {household}, child {child}",
+            household_id=s.household[household].pk,
+            child_id=s.child[child].pk,
+        )
+
+    not_its_child = [pair(side, "B", "A")] if "B" in side.household else []
+    return Objects(pair(side, "A", "A"), [pair(other, "A", "A"), *not_its_child])
 
 
 def commune_record(kind: str, kwarg: str, key: str = "A", **fixed) -> Sampler:
@@ -596,6 +612,22 @@ ROUTES: dict[str, Row] = {
     ),
     "api_enrolment_requirements": api(SIGNED_IN),
     "api_bookings": api(FAMILY_READERS),
+    # The planning and the basket: a parent's household's (staff work at the counter, on the pages)
+    "api_days": api(PARENTS, query="?start=2030-09-02&end=2030-09-08"),
+    "api_child_days": api(PARENTS, objects=household_records("child", "pk"), query="?start=2030-09-02&end=2030-09-08"),
+    "api_basket": api(PARENTS),
+    "api_basket_days": api(
+        PARENTS,
+        POST_ONLY,
+        payload=lambda side: {
+            "child": side.child["A"].pk,
+            "service": side.service["S1"].pk,
+            "date": "2030-09-03",
+            "units": ["repas"],
+        },
+    ),
+    "api_basket_day": api(PARENTS, ("DELETE",), objects=household_records("basket", "pk")),
+    "api_basket_validation": api(PARENTS, POST_ONLY),
     # The enrolment pages: a family asks from its child's page and reaches its own enrolments only (the
     # attestation of a pending one sends back to the child's page); family staff review every one
     "reservations:enrolment_new": page(
@@ -622,6 +654,19 @@ ROUTES: dict[str, Row] = {
         FAMILY_STAFF, FORM, objects=commune_record("enrolment", "enrolment_id"), payload=DECISION
     ),
     "reservations_staff:attestation": page(FAMILY_STAFF, objects=commune_record("enrolment", "enrolment_id")),
+    # The counter: staff book and cancel a child's days for its family past the cutoffs
+    "reservations_staff:counter": page(
+        FAMILY_STAFF,
+        FORM,
+        objects=counter_children,
+        payload=lambda side: {
+            "service": side.service["S1"].pk,
+            "date": "2030-09-03",
+            "units": [f"{side.service['S1'].pk}:repas"],
+            "late_price": "on",
+            "action": "book",
+        },
+    ),
     # The last route of each API prefix: a path that names no operation is a 404 in the API's error shape, for
     # everyone and any method (no session read, nothing written)
     **{
@@ -1022,6 +1067,21 @@ def _enrolments(records: dict, children: dict[str, str], **pk) -> dict[str, Enro
     }
 
 
+def _basket(records: dict, children: dict[str, str], **pk) -> dict[str, BasketLine]:
+    """Each household's basket day of its child (C's of the child it shares with A) in service S1."""
+    return {
+        key: BasketLine.objects.create(
+            household=records["household"][key],
+            child=records["child"][child],
+            service=records["service"]["S1"],
+            date=date(2030, 9, 3),
+            units=["repas"],
+            **pk,
+        )
+        for key, child in children.items()
+    }
+
+
 def _assert_apart(sides: dict[str, Side]) -> None:
     """No record of one commune has an id of a record of the other: "another commune's object" is a real miss."""
     for side in sides.values():
@@ -1044,6 +1104,7 @@ def _build_world() -> World:
         records = _catalog(CLISSON.slug, manager=users["manager"])
         records |= _clisson_families(users, records["year"]["open"])
         records["enrolment"] = _enrolments(records, {"A": "A", "B": "B", "C": "A"})
+        records["basket"] = _basket(records, {"A": "A", "B": "B", "C": "A"})
         clisson = Side(schema=CLISSON.slug, **records)
         Branding.objects.update(logo=f"{CLISSON.slug}/branding/logo.png")
     for key, user in users.items():
@@ -1060,6 +1121,7 @@ def _build_world() -> World:
         records = _catalog(GORGES.slug, far=True)
         records |= _gorges_families(records["year"]["open"])
         records["enrolment"] = _enrolments(records, {"A": "A"}, pk=FAR)
+        records["basket"] = _basket(records, {"A": "A"}, pk=FAR)
         gorges = Side(schema=GORGES.slug, **records)
         Branding.objects.update(logo=f"{GORGES.slug}/branding/logo.png")
     sessions["gorges_admin"] = signed_in(gorges_admin, GORGES.host).cookies[settings.SESSION_COOKIE_NAME].value
