@@ -44,7 +44,7 @@ from conftest import CLISSON, GORGES, signed_in
 from core.roles import Role
 from families.models import ChangeRequest, Dossier, DossierItem, DossierRequirement
 from families.services import child_link
-from reservations.models import Booking, Enrolment, EnrolmentRequirement
+from reservations.models import BasketLine, Booking, Enrolment, EnrolmentRequirement
 from tests.factories import (
     ChildFactory,
     CutoffRuleFactory,
@@ -254,8 +254,8 @@ def _families(administrator) -> dict:
 
 
 def _reservations(service: catalog.Service, a, b, child) -> None:
-    """Each household's pending enrolment of the child they share, a booking of each (B's late), and a piece
-    the service asks for at enrolment."""
+    """Each household's pending enrolment of the child they share, a booking of each (B's late), a piece
+    the service asks for at enrolment, and a day in A's basket."""
     year = catalog.SchoolYear.objects.get(name="2030-2031")
     for household in (a, b):
         Enrolment.objects.create(
@@ -277,6 +277,8 @@ def _reservations(service: catalog.Service, a, b, child) -> None:
         late_amount=Decimal("4.00"),
     )
     EnrolmentRequirement.objects.create(service=service, document_type=DocumentTypeFactory(name="Assurance (contrat)"))
+    # A day of A's basket: the basket's operations have a recap to show, a day to take out, a basket to validate.
+    BasketLine.objects.create(household=a, child=child, service=service, date=date(2030, 9, 4), units=[unit.code])
 
 
 @pytest.fixture
