@@ -2,14 +2,17 @@
 
 from decimal import Decimal
 
+from celery import shared_task
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.communes import current_commune, portal_url
 from core.roles import Capability
+from families.models import Household
 from families.selectors import guardian_users
 from notifications.kinds import AlwaysSent, NotificationKind
 from notifications.services import notify
+from reservations.models import Booking
 from reservations.prices import priced_days
 
 KINDS = (
@@ -41,20 +44,34 @@ def notify_enrolment_decision(enrolment, refused: list) -> None:
     notify("reservations.enrolment_decision", to=guardian_users([enrolment.household]), context=context)
 
 
-def notify_basket_confirmation(household, outcome) -> None:
+def notify_basket_confirmation(household, booked: list, cancelled: list, refused: list[dict]) -> None:
     """The recap of a validated basket: what was booked and at what price, what was cancelled, what could
-    not be applied and why, and what is to pay now for services paid at booking — the family's proof."""
+    not be applied and why (`refused`: day, child, service, message), and what is to pay now for services
+    paid at booking — the family's proof."""
     commune = current_commune()
-    booked = priced_days(household, outcome.booked)
-    held = priced_days(household, outcome.held)
+    held = [b for b in booked if b.state == Booking.State.HELD]
+    booked_days, held_days = priced_days(household, booked), priced_days(household, held)
     context = {
         "commune": commune,
-        "booked": booked,
-        "booked_total": sum((day.total for day in booked), Decimal("0")),
-        "cancelled": priced_days(household, outcome.cancelled),
-        "refused": outcome.refused,
-        "held_total": sum((day.total for day in held), Decimal("0")),
-        "held_until": min((b.held_until for b in outcome.held), default=None),
+        "booked": booked_days,
+        "booked_total": sum((day.total for day in booked_days), Decimal("0")),
+        "cancelled": priced_days(household, cancelled),
+        "refused": refused,
+        "held_total": sum((day.total for day in held_days), Decimal("0")),
+        "held_until": min((b.held_until for b in held), default=None),
         "dashboard_url": portal_url(commune, reverse("families:dashboard")),
     }
     notify("reservations.basket_confirmation", to=guardian_users([household]), context=context)
+
+
+@shared_task
+def send_basket_confirmation(
+    *, household_id: int, booked: list[int], cancelled: list[int], refused: list[dict]
+) -> None:
+    """The recap e-mail of a validated basket, written by the worker: rendering it inside the validation
+    would hold the service days' locks the whole time (a rush of baskets waits on each other)."""
+    household = Household.objects.get(pk=household_id)
+    rows = Booking.objects.select_related("child", "unit")
+    notify_basket_confirmation(
+        household, list(rows.filter(pk__in=booked)), list(rows.filter(pk__in=cancelled)), refused
+    )

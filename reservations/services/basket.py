@@ -9,16 +9,17 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.models import User
 from catalog.engine import REASON_MESSAGES, Reason
 from catalog.models import Service
 from catalog.selectors import services_with_rules
+from core.queue import delay_on_commit
 from families.models import Child, Household
 from families.services.common import ensure_acts_for
 from reservations.models import BasketLine, Booking, BookingEvent
-from reservations.notifications import notify_basket_confirmation
+from reservations.notifications import send_basket_confirmation
 from reservations.places import count, lock_service_days, save_counts
 from reservations.services.bookings import Channel, DayRequest, Outcome, bookings_cancel, bookings_take
 
@@ -101,9 +102,21 @@ def basket_validate(*, actor: User, household: Household, now: datetime | None =
         booked = bookings_take(actor=actor, requests=requests, channel=Channel.ONLINE, now=now)
         outcome = _by_line(lines, cancelled, booked)
         BasketLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-        if outcome.booked or outcome.cancelled:
-            notify_basket_confirmation(household, outcome)
+        if outcome.booked or outcome.cancelled:  # through the outbox, in this transaction: sent once it commits
+            delay_on_commit(
+                send_basket_confirmation,
+                household_id=household.pk,
+                booked=[b.pk for b in outcome.booked],
+                cancelled=[b.pk for b in outcome.cancelled],
+                refused=[_refusal_said(refusal) for refusal in outcome.refused],
+            )
     return outcome
+
+
+def _refusal_said(refusal: LineRefusal) -> dict[str, str]:
+    line = refusal.line
+    day = formats.date_format(line.date, "l j F Y")
+    return {"day": day, "child": str(line.child), "service": str(line.service), "message": refusal.message}
 
 
 def _key(line: BasketLine) -> tuple[int, int, date]:
