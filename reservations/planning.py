@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -336,9 +337,9 @@ def _day(snapshot, service, child, day, covering, held, refused, basket, counts,
 
 
 def _late_words(charge: LateCharge) -> str:
-    amount = f"{charge.amount:.2f}".replace(".", ",")
+    amount = formats.number_format(charge.amount, 2)  # 2,50 in French, 2.50 in English
     if charge.price == CutoffRule.LatePrice.FIXED:
-        return _("hors délai : tarif majoré de %(amount)s €") % {"amount": amount}
+        return _("hors délai : %(amount)s € au lieu du tarif") % {"amount": amount}
     if charge.price == CutoffRule.LatePrice.PLUS:
         return _("hors délai : tarif + %(amount)s €") % {"amount": amount}
     return _("hors délai")
