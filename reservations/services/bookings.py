@@ -78,10 +78,10 @@ def bookings_take(
     requests, now, outcome = list(requests), now or timezone.now(), Outcome()
     if not requests:
         return outcome
+    rules = _Rules(_snapshot(requests), now)  # the calendar, read before the locks: they are held short
     with transaction.atomic():
         days = lock_service_days((r.service.pk, r.date) for r in requests)
         held = _held(requests)  # read under the locks: stays true until the commit
-        rules = _Rules(_snapshot(requests), now)
         for request in requests:
             booked = _take(request, days[(request.service.pk, request.date)], held, rules, channel, late_price_applied)
             if isinstance(booked, Refusal):
@@ -215,13 +215,19 @@ def bookings_cancel(
     to cancel when the family asks online. `arriving`: units about to be booked the same days, by
     (child id, service id, date), so that swapping a matin for a journée is checked as a whole."""
     ids, now, outcome = [b.pk for b in bookings], now or timezone.now(), Outcome()
+    wanted = list(Booking.objects.filter(pk__in=ids).values_list("service_id", "date").distinct())
+    # The rules and the calendar, read before the locks: they are held as short as can be.
+    services = {s.pk: s for s in _services({service_id for service_id, _day in wanted})}
+    snapshot = catalog_snapshot(
+        services=list(services.values()),
+        start=min((day for _service_id, day in wanted), default=now.date()),
+        end=max((day for _service_id, day in wanted), default=now.date()),
+    )
     with transaction.atomic():
-        wanted = list(Booking.objects.filter(pk__in=ids).values_list("service_id", "date").distinct())
         days = lock_service_days(wanted)
         chosen = list(
             Booking.objects.filter(pk__in=ids, state__in=Booking.HOLDING).select_related("child", "unit", "household")
         )
-        services = {s.pk: s for s in _services({b.service_id for b in chosen})}
         held = _held_of(  # everything these children hold those days, not only what is cancelled
             Booking.objects.filter(
                 child__in={b.child_id for b in chosen},
@@ -229,11 +235,6 @@ def bookings_cancel(
                 date__in={b.date for b in chosen},
                 state__in=Booking.HOLDING,
             ).select_related("unit")
-        )
-        snapshot = catalog_snapshot(
-            services=list(services.values()),
-            start=min((b.date for b in chosen), default=now.date()),
-            end=max((b.date for b in chosen), default=now.date()),
         )
         leaving = _held_of(chosen)  # what each child gives up each day, checked as a whole
         for booking in chosen:
