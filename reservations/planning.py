@@ -70,7 +70,7 @@ STATE_SYMBOLS = {
     State.REFUSED: "✗",
     State.CANCELLATION_REQUESTED: "↺",
     State.HELD: "€",
-    State.LOCKED: "🔒",
+    State.LOCKED: "⊖",  # a symbol every font has (an emoji lock is missing from some)
     State.FULL: "⊘",
     State.CLOSED: "—",
     State.PRESENT: "●",
