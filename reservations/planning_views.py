@@ -20,7 +20,7 @@ from families.selectors import FamilyActor
 from families.views import family_page
 from reservations.models import Enrolment
 from reservations.planning import MAX_DAYS, Planning, household_planning
-from reservations.services.basket import basket_set_day
+from reservations.services.basket import basket_set_days
 
 VIEWS = {"semaine": gettext_lazy("Semaine"), "quinzaine": gettext_lazy("Quinzaine"), "mois": gettext_lazy("Mois")}
 WEEKDAY_NAMES = [
@@ -81,16 +81,12 @@ def _by_date(planning: Planning) -> list[tuple[date, list]]:
 
 
 def _apply(request: HttpRequest, actor: FamilyActor, changes: list[tuple]) -> int:
-    """Each (day, wanted units) into the basket; how many days changed."""
-    for day, wanted in changes:
-        basket_set_day(
-            actor=request.user,
-            household=actor.household,
-            child=day.child,
-            service=day.service,
-            day=day.date,
-            units=frozenset(wanted),
-        )
+    """Each (day, wanted units) into the basket, in one go; how many days changed."""
+    basket_set_days(
+        actor=request.user,
+        household=actor.household,
+        days=[(day.child, day.service, day.date, wanted) for day, wanted in changes],
+    )
     return len(changes)
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 
 from catalog.calendar import PARIS
 from catalog.engine import Reason
@@ -16,7 +17,13 @@ from families.models import Decision
 from reservations.basket_recap import basket_recap
 from reservations.models import BasketLine, Booking, ServiceDay
 from reservations.services import Channel, DayRequest, bookings_take
-from reservations.services.basket import basket_set_day, basket_validate, holds_paid, holds_release
+from reservations.services.basket import (
+    basket_set_day,
+    basket_set_days,
+    basket_validate,
+    holds_paid,
+    holds_release,
+)
 from tests.factories import ChildFactory, ServiceFactory, TariffFactory, bracket, family, parent_of
 
 NOW = datetime(2026, 9, 1, 9, tzinfo=PARIS)
@@ -123,3 +130,20 @@ def test_the_recap_shows_each_change_with_its_price_before_validation(martin, le
     assert sum(line.total for line in on_time) == Decimal("14.40")
     (late,) = [line for line in recap if line.refusal]
     assert late.date == date(2026, 9, 1) and late.refusal == "Ce jour est passé."
+
+
+def test_many_days_go_into_the_basket_at_once_and_a_day_as_booked_leaves_it(martin, lea, care):
+    wants(martin, lea, care, TUESDAY, "matin")
+    basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+    wants(martin, lea, care, THURSDAY, "soir")
+
+    basket_set_days(
+        actor=parent_of(martin),
+        household=martin,
+        days=[(lea, care, TUESDAY, {"matin"}), (lea, care, THURSDAY, set()), (lea, care, date(2026, 9, 11), {"soir"})],
+    )
+
+    lines = {line.date: line.units for line in BasketLine.objects.filter(household=martin)}
+    assert lines == {date(2026, 9, 11): ["soir"]}  # Tuesday and Thursday are wanted as they are booked
+    with pytest.raises(PermissionDenied):
+        basket_set_days(actor=parent_of(martin), household=martin, days=[(ChildFactory(), care, TUESDAY, {"soir"})])
