@@ -13,11 +13,11 @@ SERVICE = "Accueil périscolaire"
 
 
 def first_late_day(page: Page) -> date:
-    """The first day the planning shows locked for Léa's matin because its notice has passed."""
+    """The first day the planning shows locked for Tom's matin because its notice has passed."""
     day = date.today()
     for _ in range(10):
         day += timedelta(days=1)
-        box = page.get_by_label(f"Léa, {day_label(day)}, {SERVICE}, Matin")
+        box = page.get_by_label(f"Tom, {day_label(day)}, {SERVICE}, Matin")
         if box.count() and box.is_disabled():
             return day
     raise AssertionError("no locked day in the next ten days")
@@ -36,7 +36,7 @@ def test_a_late_day_refused_online_is_booked_by_the_agent_with_the_late_price(
     log_in(agent, portal, "lepallet", "mairie@lepallet.test")
     agent.goto(portal.url("lepallet", "/gestion/familles/"))
     agent.get_by_role("link", name=re.compile("Famille Démo")).first.click()
-    agent.get_by_role("link", name=re.compile("Réserver ou annuler au guichet pour Léa")).click()
+    agent.get_by_role("link", name=re.compile("Réserver ou annuler au guichet pour Tom")).click()
     agent.get_by_label("Service").select_option(label=SERVICE)
     agent.get_by_role("textbox", name="Jour").fill(f"{late:%Y-%m-%d}")
     agent.get_by_label(f"{SERVICE} — Matin").check()
@@ -46,5 +46,5 @@ def test_a_late_day_refused_online_is_booked_by_the_agent_with_the_late_price(
     expect(agent.get_by_role("region", name="Jours réservés à venir")).to_contain_text("au guichet")
 
     page.reload()
-    box = page.get_by_label(f"Léa, {day_label(late)}, {SERVICE}, Matin")
+    box = page.get_by_label(f"Tom, {day_label(late)}, {SERVICE}, Matin")
     expect(box).to_be_checked()

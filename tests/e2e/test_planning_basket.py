@@ -16,18 +16,21 @@ from catalog.models import SchoolYear, Service
 from families.models import ChildHousehold, Child, Decision, Household
 from reservations.models import Enrolment
 from datetime import date
-COMMUNES = (("lepallet", "Accueil périscolaire", "Tom"), ("lutinville", "Cantine Les Lutins Gourmands", None))
-for slug, service_name, second in COMMUNES:  # idempotent: each test may run it
+# Le Pallet: two children of their own (Léa's enrolments are test_enrolment's); Lutinville: Léa.
+COMMUNES = (("lepallet", "Accueil périscolaire", ["Tom", "Zoé"]), ("lutinville", "Cantine Les Lutins Gourmands", []))
+for slug, service_name, names in COMMUNES:  # idempotent: each test may run it
     with schema_context(slug):
         household = Household.objects.get(guardians__email=f"parent@{slug}.test")
         year = SchoolYear.objects.filter(start__lte=date.today(), end__gte=date.today()).get()
         service = Service.objects.get(name=service_name)
-        if second and not Child.objects.filter(households=household, first_name=second).exists():
-            tom = Child.objects.create(
-                first_name=second, last_name="Démo", birth_date=date(2018, 4, 2), status=Decision.VALIDATED
-            )
-            ChildHousehold.objects.create(child=tom, household=household)
-        for child in Child.objects.filter(households=household):
+        for name in names:
+            if not Child.objects.filter(households=household, first_name=name).exists():
+                child = Child.objects.create(
+                    first_name=name, last_name="Démo", birth_date=date(2018, 4, 2), status=Decision.VALIDATED
+                )
+                ChildHousehold.objects.create(child=child, household=household)
+        children = Child.objects.filter(households=household)
+        for child in children.filter(first_name__in=names) if names else children:
             Enrolment.objects.get_or_create(
                 child=child, household=household, service=service, school_year=year,
                 defaults={"start": year.start, "end": year.end, "status": Decision.VALIDATED},
@@ -62,7 +65,7 @@ def test_a_parent_books_for_two_children_validates_cancels_and_books_a_period(pa
     already = len(read_mailbox(portal))
     log_in(page, portal, "lepallet", "parent@lepallet.test")
     page.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={monday:%Y-%m-%d}"))
-    for child in ("Léa", "Tom"):
+    for child in ("Tom", "Zoé"):
         tick(page, child, monday, "Accueil périscolaire", "Matin")
         tick(page, child, monday + timedelta(days=1), "Accueil périscolaire", "Soir")
     page.get_by_role("button", name="Mettre à jour le panier").click()
@@ -91,7 +94,7 @@ def test_a_parent_books_for_two_children_validates_cancels_and_books_a_period(pa
     page.goto(portal.url("lepallet", "/famille/planning/periode/"))
     page.get_by_label("Du").fill(f"{monday:%Y-%m-%d}")
     page.get_by_label("Au").fill(f"{monday + timedelta(days=27):%Y-%m-%d}")
-    page.get_by_role("group", name="Enfants").get_by_label("Léa").check()
+    page.get_by_role("group", name="Enfants").get_by_label("Zoé").check()
     page.get_by_role("group", name="Jours de la semaine").get_by_label("mardi").check()
     page.get_by_role("group", name="Unités — Accueil périscolaire").get_by_label("Soir").check()
     page.get_by_role("button", name="Ajouter au panier").click()
