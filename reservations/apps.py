@@ -28,6 +28,7 @@ class ReservationsConfig(AppConfig):
                 "reservations.enrolment": _("décision sur une inscription"),
                 "reservations.enrolment_end": _("fin d'une inscription"),
                 "reservations.requirement": _("pièce demandée à l'inscription"),
+                "reservations.payment": _("paiement enregistré au guichet"),
                 "reservations.requirement_delete": _("pièce demandée à l'inscription retirée"),
             }
         )

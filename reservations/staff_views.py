@@ -1,6 +1,7 @@
 """The mairie's side of enrolments: the requests waiting for a decision, one request at a time; and the
 counter, where staff book and cancel a child's days for its family past the cutoffs."""
 
+from decimal import Decimal
 from itertools import groupby
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
+from audit.services import audit_record
 from catalog.engine import Reason
 from catalog.models import Service
 from core.access import capability_required
@@ -25,6 +27,7 @@ from families.panels import Panel
 from families.selectors import get_child_for_staff, get_household_for
 from reservations import services
 from reservations.models import Booking, Enrolment
+from reservations.prices import priced_days
 from reservations.selectors import (
     enrolment_bookings,
     get_enrolment_for_review,
@@ -32,6 +35,7 @@ from reservations.selectors import (
     recurrence_in_words,
     week_lines,
 )
+from reservations.services.basket import holds_paid
 from reservations.services.counter import counter_book, counter_cancel
 from reservations.views import attestation_response, errors_to_form
 
@@ -216,6 +220,18 @@ def counter(request: HttpRequest, household_id: int, child_id: int) -> HttpRespo
     household, child = _counter_child(request.user, household_id, child_id)
     enrolled = Enrolment.objects.filter(household=household, child=child).values_list("service_id", flat=True)
     offered = list(Service.objects.filter(pk__in=enrolled).prefetch_related("units").order_by("name"))
+    if request.method == "POST" and "pay" in request.POST:  # until online payment exists (seed 004)
+        paid = holds_paid(actor=request.user, household=household)
+        for booking in paid:
+            audit_record(actor=request.user, action="reservations.payment", target=booking, context=household)
+        messages.success(
+            request,
+            ngettext(
+                "Paiement enregistré : %(n)s jour réservé.", "Paiement enregistré : %(n)s jours réservés.", len(paid)
+            )
+            % {"n": len(paid)},
+        )
+        return redirect("reservations_staff:counter", household_id=household.pk, child_id=child.pk)
     form = CounterForm(request.POST or None, services=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -250,7 +266,16 @@ def counter(request: HttpRequest, household_id: int, child_id: int) -> HttpRespo
         .select_related("service", "unit")
         .order_by("date", "service__name", "unit__position", "pk")[:COUNTER_BOOKINGS_SHOWN]
     )
-    context = {"household": household, "child": child, "form": form, "services": offered, "bookings": bookings}
+    held = list(Booking.objects.filter(household=household, state=Booking.State.HELD).select_related("child", "unit"))
+    context = {
+        "household": household,
+        "child": child,
+        "form": form,
+        "services": offered,
+        "bookings": bookings,
+        "held": held,
+        "held_total": sum((day.total for day in priced_days(household, held)), Decimal("0")),
+    }
     return render(request, "reservations/staff/counter.html", context)
 
 

@@ -10,11 +10,13 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from catalog.calendar import PARIS
+from catalog.models import Service
 from conftest import CLISSON
 from core.roles import Role
 from families.models import Decision
 from reservations.models import Booking, Enrolment
-from tests.factories import ChildFactory, UserFactory, family
+from reservations.services.basket import basket_set_day, basket_validate
+from tests.factories import ChildFactory, UserFactory, family, parent_of
 
 LATE = datetime(2026, 9, 7, 9, tzinfo=PARIS)  # Tuesday 8th is within the 2 working days' notice
 TUESDAY = date(2026, 9, 8)
@@ -105,3 +107,20 @@ def test_only_the_family_staff_reach_the_page_and_only_a_child_of_that_household
     assert animator.get(desk["url"]).status_code == 403
     wrong = f"/gestion/inscriptions/guichet/foyers/{desk['household'].pk}/enfants/{other.pk}/"
     assert desk["client"].get(wrong).status_code == 404
+
+
+def test_the_agent_records_a_payment_by_hand_and_the_held_days_are_booked(desk, care, agent):
+    Service.objects.filter(pk=care.pk).update(billing_mode=Service.BillingMode.IMMEDIATE)
+    household, lea = desk["household"], desk["lea"]
+    basket_set_day(
+        actor=parent_of(household), household=household, child=lea, service=care, day=date(2026, 9, 24), units={"soir"}
+    )
+    basket_validate(actor=parent_of(household), household=household)
+    page = desk["client"].get(desk["url"]).content.decode()
+    assert "En attente de paiement" in page and "2,00 €" in page
+
+    done = desk["client"].post(desk["url"], {"pay": "1"}, follow=True).content.decode()
+
+    assert "Paiement enregistré : 1 jour réservé." in done
+    assert Booking.objects.get(child=lea, date=date(2026, 9, 24)).state == Booking.State.CONFIRMED
+    assert AuditEntry.objects.filter(actor=agent, action="reservations.payment").count() == 1
