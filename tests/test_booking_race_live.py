@@ -12,12 +12,9 @@ What the day ends with is read with psycopg, in the commune's schema.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +27,7 @@ import pytest
 import requests
 from django.conf import settings
 
+from tests.e2e.conftest import _free_port, _maintenance, _wait_until_up
 from tests.test_celery_worker import database_url
 
 SLUG, PLACES, FAMILIES = "course", 2, 6
@@ -106,32 +104,6 @@ class Race:
     world: dict
     locked: Server
     control: Server
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _maintenance(url: str, statement: str) -> None:
-    with psycopg.connect(urlsplit(url)._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the race's server stopped during start-up")
-        try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
-            with urllib.request.urlopen(request, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the race's server did not answer in time")
 
 
 @pytest.fixture(scope="module")
