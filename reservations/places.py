@@ -17,7 +17,7 @@ from catalog.engine import CatalogSnapshot
 from catalog.models import Service
 from core.prefetch import rows
 from families.models import Child
-from reservations.models import ServiceDay
+from reservations.models import Booking, ServiceDay
 
 DayKey = tuple[int, date]  # (service id, date)
 
@@ -116,3 +116,14 @@ def children_booked(service: Service, start: date, end: date) -> dict[date, int]
     """Children holding a place each day (the catalogue's days show the places left from it)."""
     days = ServiceDay.objects.filter(service=service, date__range=(start, end))
     return dict(days.values_list("date", "children"))
+
+
+def place_freed(row: ServiceDay, booking: Booking, freed: set[int]) -> None:
+    """Take a booking that no longer holds its place off the day's counts: the child leaves the day's count
+    with its last unit. `freed`: the bookings this call already freed, the database still saying they hold
+    (their new state is written after); this one is added to it. Under the day's lock."""
+    freed.add(booking.pk)
+    others = Booking.objects.filter(
+        child=booking.child_id, service=booking.service_id, date=booking.date, state__in=Booking.HOLDING
+    ).exclude(pk__in=freed)
+    count(row, booking.service, child=booking.child, unit_ids={booking.unit_id}, new_child=not others.exists(), step=-1)

@@ -20,7 +20,7 @@ from families.models import Child, Household
 from families.services.common import ensure_acts_for
 from reservations.models import BasketLine, Booking, BookingEvent
 from reservations.notifications import send_basket_confirmation
-from reservations.places import count, lock_service_days, save_counts
+from reservations.places import lock_service_days, place_freed, save_counts
 from reservations.services.bookings import Channel, DayRequest, Outcome, bookings_cancel, bookings_take
 
 
@@ -190,22 +190,11 @@ def holds_release(now: datetime | None = None) -> int:
             return 0
         days = lock_service_days(keys)
         bookings = list(expired.select_related("child", "service").select_for_update(of=("self",)))
+        freed: set[int] = set()
         for booking in bookings:
+            place_freed(days[(booking.service_id, booking.date)], booking, freed)
             booking.state = Booking.State.CANCELLED
         Booking.objects.bulk_update(bookings, ["state"])
-        for booking in bookings:
-            others = Booking.objects.filter(
-                child=booking.child_id, service=booking.service_id, date=booking.date, state__in=Booking.HOLDING
-            )
-            day = days[(booking.service_id, booking.date)]
-            count(
-                day,
-                booking.service,
-                child=booking.child,
-                unit_ids={booking.unit_id},
-                new_child=not others.exists(),
-                step=-1,
-            )
         save_counts(list(days.values()))
         BookingEvent.objects.bulk_create(
             [

@@ -15,7 +15,7 @@ from catalog.models import CutoffRule, Service
 from catalog.selectors import catalog_snapshot, services_with_rules
 from core.roles import Capability, can
 from reservations.models import Booking, BookingEvent
-from reservations.places import count, lock_service_days, save_counts
+from reservations.places import lock_service_days, place_freed, save_counts
 
 PENDING = (Booking.State.REQUESTED, Booking.State.CANCELLATION_REQUESTED)
 # What a decision turns a pending booking into: (accepted, refused).
@@ -35,21 +35,10 @@ def booking_requests_decide(*, actor: User | None, bookings: Iterable[Booking], 
         keys = Booking.objects.filter(pk__in=ids).values_list("service_id", "date").distinct()
         days = lock_service_days(list(keys))
         pending = list(Booking.objects.filter(pk__in=ids, state__in=PENDING).select_related("child", "service"))
+        freed: set[int] = set()
         for booking in pending:
-            freed = _decide(booking, accept)
-            if freed:
-                others = Booking.objects.filter(
-                    child=booking.child, service=booking.service, date=booking.date, state__in=Booking.HOLDING
-                ).exclude(pk=booking.pk)
-                day = days[(booking.service_id, booking.date)]
-                count(
-                    day,
-                    booking.service,
-                    child=booking.child,
-                    unit_ids={booking.unit_id},
-                    new_child=not others.exists(),
-                    step=-1,
-                )
+            if _decide(booking, accept):  # the database still says it holds until the update below
+                place_freed(days[(booking.service_id, booking.date)], booking, freed)
         Booking.objects.bulk_update(pending, ["state"])
         save_counts(list(days.values()))
         BookingEvent.objects.bulk_create(

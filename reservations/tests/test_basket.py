@@ -147,3 +147,18 @@ def test_many_days_go_into_the_basket_at_once_and_a_day_as_booked_leaves_it(mart
     assert lines == {date(2026, 9, 11): ["soir"]}  # Tuesday and Thursday are wanted as they are booked
     with pytest.raises(PermissionDenied):
         basket_set_days(actor=parent_of(martin), household=martin, days=[(ChildFactory(), care, TUESDAY, {"soir"})])
+
+
+def test_an_expired_hold_of_two_units_frees_the_childs_place_once(martin, lea, care):
+    Service.objects.filter(pk=care.pk).update(billing_mode=Service.BillingMode.IMMEDIATE)
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    wants(martin, lea, care, TUESDAY, "matin", "soir")
+    wants(martin, tom, care, TUESDAY, "matin")
+    basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+    holds_paid(actor=None, household=martin, bookings=Booking.objects.filter(child=tom))
+    assert ServiceDay.objects.get(service=care, date=TUESDAY).children == 2
+
+    assert holds_release(NOW + timedelta(hours=1)) == 2  # Léa's matin and soir
+
+    day = ServiceDay.objects.get(service=care, date=TUESDAY)
+    assert day.children == 1  # Tom still holds his place
