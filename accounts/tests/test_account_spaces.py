@@ -91,10 +91,3 @@ def test_account_pages_are_in_french_inside_the_commune_layout(clisson_client, p
     assert '<html lang="fr">' in response.text
     assert "Portail Famille — Clisson" in response.text
     assert 'href="#contenu"' in response.text
-
-
-def test_passwords_are_hashed_with_argon2(settings, in_clisson):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    user = User.objects.create_user("argon@example.test", "un-mot-de-passe-solide")
-
-    assert user.password.startswith("argon2$")
