@@ -13,7 +13,7 @@ from families.selectors import FamilyActor
 from families.views import family_page
 from reservations.basket_recap import basket_recap
 from reservations.models import BasketLine
-from reservations.prices import priced_days
+from reservations.prices import priced_groups
 from reservations.services.basket import basket_drop, basket_validate
 
 
@@ -28,11 +28,12 @@ def basket(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
         return redirect("reservations:basket")
     if request.method == "POST":
         outcome = basket_validate(actor=request.user, household=household)
+        booked, cancelled, held = priced_groups(household, [outcome.booked, outcome.cancelled, outcome.held])
         context = {
             "outcome": outcome,
-            "booked": priced_days(household, outcome.booked),
-            "cancelled": priced_days(household, outcome.cancelled),
-            "held": priced_days(household, outcome.held),
+            "booked": booked,
+            "cancelled": cancelled,
+            "held": held,
             "held_until": min((b.held_until for b in outcome.held), default=None),
         }
         context["held_total"] = sum(day.total for day in context["held"])

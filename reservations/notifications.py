@@ -13,7 +13,7 @@ from families.selectors import guardian_users
 from notifications.kinds import AlwaysSent, NotificationKind
 from notifications.services import notify
 from reservations.models import Booking
-from reservations.prices import priced_days
+from reservations.prices import priced_groups
 
 KINDS = (
     NotificationKind(
@@ -50,12 +50,12 @@ def notify_basket_confirmation(household, booked: list, cancelled: list, refused
     paid at booking — the family's proof."""
     commune = current_commune()
     held = [b for b in booked if b.state == Booking.State.HELD]
-    booked_days, held_days = priced_days(household, booked), priced_days(household, held)
+    booked_days, held_days, cancelled_days = priced_groups(household, [booked, held, cancelled])
     context = {
         "commune": commune,
         "booked": booked_days,
         "booked_total": sum((day.total for day in booked_days), Decimal("0")),
-        "cancelled": priced_days(household, cancelled),
+        "cancelled": cancelled_days,
         "refused": refused,
         "held_total": sum((day.total for day in held_days), Decimal("0")),
         "held_until": min((b.held_until for b in held), default=None),

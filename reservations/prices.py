@@ -30,10 +30,23 @@ class PricedDay:
 def priced_days(household: Household, bookings: Iterable[Booking]) -> list[PricedDay]:
     """Each child's day of a service, its units priced together (a journée is one line, not three), with
     the late price each booking carries, for the household's QF and residence."""
-    days: dict = defaultdict(list)
-    for booking in bookings:
-        days[(booking.child_id, booking.service_id, booking.date)].append(booking)
-    services = {s.pk: s for s in services_with_rules().filter(pk__in={key[1] for key in days})}
+    return priced_groups(household, [bookings])[0]
+
+
+def priced_groups(household: Household, groups: list[Iterable[Booking]]) -> list[list[PricedDay]]:
+    """`priced_days` of each group (booked, cancelled, held…), their services' rules read once."""
+    grouped: list[dict] = []
+    for bookings in groups:
+        days: dict = defaultdict(list)
+        for booking in bookings:
+            days[(booking.child_id, booking.service_id, booking.date)].append(booking)
+        grouped.append(days)
+    service_ids = {key[1] for days in grouped for key in days}
+    services = {s.pk: s for s in services_with_rules().filter(pk__in=service_ids)} if service_ids else {}
+    return [_priced(household, days, services) for days in grouped]
+
+
+def _priced(household: Household, days: dict, services: dict[int, Service]) -> list[PricedDay]:
     priced = []
     for (_child, service_id, day), held in sorted(days.items(), key=lambda item: (item[0][2], item[0][0])):
         codes = tuple(sorted(b.unit.code for b in held))
