@@ -158,7 +158,17 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(browser: Browser, request) -> Iterator[Page]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    yield from _page(browser, request)
+
+
+@pytest.fixture
+def page_without_js(browser: Browser, request) -> Iterator[Page]:
+    """A browser with JavaScript turned off: every page must work with plain forms and links."""
+    yield from _page(browser, request, java_script_enabled=False)
+
+
+def _page(browser: Browser, request, **options) -> Iterator[Page]:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, **options)
     page = context.new_page()
     yield page
     if getattr(request.node, "e2e_failed", False):

@@ -1,7 +1,8 @@
-"""In headless Chromium: a parent books days for two children at once from the planning, reads the
-basket's recap with prices, validates and receives the confirmation; unticks a day and validates to
-cancel it; books every Tuesday evening in period mode; in Lutinville four canteen meals at 3,60 € show
-14,40 €, are held until paid, and the expired hold frees the places."""
+"""In headless Chromium: a parent books days for two children at once from the planning on a phone's
+screen, each tick updating the basket in place, reads the basket's recap with prices, validates and
+receives the confirmation; unticks a day and validates to cancel it; books every Tuesday evening in period
+mode; in Lutinville, without JavaScript, four canteen meals at 3,60 € show 14,40 €, are held until paid,
+and the expired hold frees the places."""
 
 from datetime import date, timedelta
 
@@ -64,12 +65,24 @@ def test_a_parent_books_for_two_children_validates_cancels_and_books_a_period(pa
     monday = next_monday(date.today())
     already = len(read_mailbox(portal))
     log_in(page, portal, "lepallet", "parent@lepallet.test")
-    page.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={monday:%Y-%m-%d}"))
-    for child in ("Tom", "Zoé"):
-        tick(page, child, monday, "Accueil périscolaire", "Matin")
-        tick(page, child, monday + timedelta(days=1), "Accueil périscolaire", "Soir")
-    page.get_by_role("button", name="Mettre à jour le panier").click()
-    expect(page.locator(".messages")).to_contain_text("4 jours modifiés dans le panier")
+    page.set_viewport_size({"width": 390, "height": 844})
+    planning = portal.url("lepallet", f"/famille/planning/?vue=semaine&du={monday:%Y-%m-%d}")
+    page.goto(planning)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "scrolls sideways at 390 px"
+    basket = page.locator("#planning-basket")  # a live region: screen readers hear each change
+    expect(basket).to_have_attribute("aria-live", "polite")
+    for n, (child, offset, unit) in enumerate((("Tom", 0, "Matin"), ("Tom", 1, "Soir"), ("Zoé", 0, "Matin")), 1):
+        tick(page, child, monday + timedelta(days=offset), "Accueil périscolaire", unit)
+        expect(basket).to_contain_text(f"{n} changement")  # in place, before the next tick
+    # With the keyboard: Tab reaches the box, Space ticks it.
+    page.get_by_label(f"Zoé, {day_label(monday + timedelta(days=1))}, Accueil périscolaire, Soir").focus()
+    page.keyboard.press("Space")
+    expect(basket).to_contain_text("1 jour modifié dans le panier")
+    expect(basket).to_contain_text("4 changements dans le panier sur cette période")
+    assert page.url == planning  # no page load: the basket was updated in place
+    expect(page.get_by_label(f"Tom, {day_label(monday)}, Accueil périscolaire, Matin").locator("..")).to_contain_text(
+        "à réserver (panier)"
+    )
 
     page.get_by_role("link", name="Voir et valider le panier").click()
     table = page.get_by_role("table")
@@ -84,7 +97,7 @@ def test_a_parent_books_for_two_children_validates_cancels_and_books_a_period(pa
     # Unticking and validating cancels.
     page.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={monday:%Y-%m-%d}"))
     page.get_by_label(f"Tom, {day_label(monday)}, Accueil périscolaire, Matin").uncheck()
-    page.get_by_role("button", name="Mettre à jour le panier").click()
+    expect(basket).to_contain_text("1 changement dans le panier")
     page.get_by_role("link", name="Voir et valider le panier").click()
     expect(page.locator("main")).to_contain_text("aucune (annulation)")
     page.get_by_role("button", name="Valider le panier").click()
@@ -104,7 +117,8 @@ def test_a_parent_books_for_two_children_validates_cancels_and_books_a_period(pa
     expect(page.locator(".messages")).to_contain_text("enregistré")
 
 
-def test_in_lutinville_four_meals_show_14_40_and_an_unpaid_hold_frees_the_places(page: Page, portal: Portal):
+def test_in_lutinville_four_meals_show_14_40_and_an_unpaid_hold_frees_the_places(page_without_js: Page, portal: Portal):
+    page = page_without_js
     portal.manage("shell", "-c", ENROL)
     monday = next_monday(date.today())
     log_in(page, portal, "lutinville", "parent@lutinville.test")
