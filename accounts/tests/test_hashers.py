@@ -1,11 +1,12 @@
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 
 from accounts.hashers import PortalArgon2PasswordHasher
-from config import settings as production_settings
+
+PRODUCTION_HASHERS = ["accounts.hashers.PortalArgon2PasswordHasher"]  # config/settings.py's first (tests use MD5)
 
 
 def test_production_hashes_passwords_with_argon2id_at_owasp_parameters(settings):
-    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS  # the tests' conftest uses MD5
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
 
     encoded = make_password("un-mot-de-passe-solide")
 
@@ -15,7 +16,7 @@ def test_production_hashes_passwords_with_argon2id_at_owasp_parameters(settings)
 
 
 def test_a_hash_at_djangos_former_parameters_still_signs_in_and_is_rehashed(settings):
-    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
     former = Argon2PasswordHasher().encode("un-mot-de-passe-solide", Argon2PasswordHasher().salt())
     assert "m=102400,t=2,p=8" in former
     rehashed = []
