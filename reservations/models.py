@@ -1,5 +1,5 @@
-"""Bookings: a child booked for a unit of a service on a day, the places each day takes, and each
-booking's append-only history."""
+"""Bookings: a child booked for a unit of a service on a day, the places each day takes, each booking's
+append-only history, and the waiting lists of full days."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -22,14 +22,17 @@ class Booking(models.Model):
         CANCELLED = "cancelled", _("annulé")
         # Services paid at booking (seed 004): the place is taken, but the day is nobody's register until paid.
         HELD = "held", _("en attente de paiement")
+        # A place freed for the first in a waiting list, kept for them until they accept it or the offer ends.
+        OFFERED = "offered", _("place proposée")
 
     class Source(models.TextChoices):
         PARENT = "parent", _("la famille, en ligne")
         COUNTER = "counter", _("la structure, au guichet")
         ENROLMENT = "enrolment", _("l'inscription (semaine type)")
+        WAITING_LIST = "waiting", _("la liste d'attente")
 
     # States that hold a place: a pending request holds its place until staff decide.
-    HOLDING = (State.REQUESTED, State.CONFIRMED, State.CANCELLATION_REQUESTED, State.HELD)
+    HOLDING = (State.REQUESTED, State.CONFIRMED, State.CANCELLATION_REQUESTED, State.HELD, State.OFFERED)
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="bookings")
     # Shared custody: the household of the child's that booked (each books and sees its own days).
@@ -57,7 +60,7 @@ class Booking(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["child", "service", "date", "unit"],
-                condition=Q(state__in=["requested", "confirmed", "cancellation_requested", "held"]),
+                condition=Q(state__in=["requested", "confirmed", "cancellation_requested", "held", "offered"]),
                 name="one_booking_per_child_unit_and_day",
                 violation_error_message=_("Cet enfant est déjà inscrit pour cette unité ce jour-là."),
             )
@@ -211,3 +214,48 @@ class BasketLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.service_id} {self.date}: {', '.join(self.units) or '—'}"
+
+
+class WaitingListEntry(models.Model):
+    """A child waiting for a unit of a full service day, in order of request (siblings first where the
+    service says so). A freed place books the first in line, or is offered to them for a while."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("en liste d'attente")
+        OFFERED = "offered", _("place proposée")
+        BOOKED = "booked", _("réservé depuis la liste d'attente")
+        LEFT = "left", _("retiré par la famille")
+        DECLINED = "declined", _("place refusée")
+        EXPIRED = "expired", _("proposition expirée")
+
+    ACTIVE = (State.WAITING, State.OFFERED)
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="waiting_entries")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="waiting_entries")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="waiting_entries")
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="waiting_entries")
+    date = models.DateField(_("jour"))
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.WAITING)
+    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The place booked or offered (an offered booking holds it until `offered_until`).
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    offered_until = models.DateTimeField(_("proposée jusqu'au"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("place en liste d'attente")
+        verbose_name_plural = _("places en liste d'attente")
+        ordering = ["date", "requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "service", "date", "unit"],
+                condition=Q(state__in=["waiting", "offered"]),
+                name="one_waiting_entry_per_child_unit_and_day",
+                violation_error_message=_("Cet enfant est déjà sur la liste d'attente de ce jour."),
+            )
+        ]
+        indexes = [models.Index(fields=["service", "date", "unit", "state"], name="waiting_line")]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.service} — {self.unit} — {self.date:%d/%m/%Y} ({self.state})"

@@ -12,7 +12,7 @@ from families.models import Household
 from families.selectors import guardian_users
 from notifications.kinds import AlwaysSent, NotificationKind
 from notifications.services import notify
-from reservations.models import Booking
+from reservations.models import Booking, WaitingListEntry
 from reservations.prices import priced_groups
 
 KINDS = (
@@ -27,6 +27,13 @@ KINDS = (
         _("Confirmation de vos réservations"),
         "reservations/email/basket_confirmation",
         always_sent=AlwaysSent.PROOF,
+        audience=Capability.FAMILY_SPACE,
+    ),
+    NotificationKind(
+        "reservations.waiting_list",
+        _("Place libérée sur une liste d'attente"),
+        "reservations/email/waiting_list",
+        always_sent=AlwaysSent.DEADLINE,  # an offer ends at a set hour
         audience=Capability.FAMILY_SPACE,
     ),
 )
@@ -75,3 +82,18 @@ def send_basket_confirmation(
     notify_basket_confirmation(
         household, list(rows.filter(pk__in=booked)), list(rows.filter(pk__in=cancelled)), refused
     )
+
+
+@shared_task
+def send_waiting_list_news(*, entry_ids: list[int]) -> None:
+    """Each family served from a waiting list: booked, or offered a place until a given time."""
+    entries = WaitingListEntry.objects.filter(pk__in=entry_ids).select_related("household", "child", "service", "unit")
+    commune = current_commune()
+    for entry in entries:
+        context = {
+            "entry": entry,
+            "offered": entry.state == WaitingListEntry.State.OFFERED,
+            "commune": commune,
+            "waiting_url": portal_url(commune, reverse("reservations:waiting_list")),
+        }
+        notify("reservations.waiting_list", to=guardian_users([entry.household]), context=context)

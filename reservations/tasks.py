@@ -3,6 +3,7 @@ from celery import shared_task
 from core.queue import for_each_active_commune
 from reservations.services.basket import holds_release
 from reservations.services.requests import pending_requests_settle
+from reservations.services.waiting import offers_expire
 
 
 @shared_task
@@ -18,10 +19,11 @@ def settle_pending_requests() -> int:
 
 @shared_task
 def release_expired_holds_everywhere() -> int:
-    """Every minute (beat): each active commune frees the places held for payments that did not come."""
+    """Every minute (beat): each active commune frees the places held for payments that did not come, and
+    passes the waiting lists' offers not accepted in time to the next in line."""
     return for_each_active_commune(release_expired_holds)
 
 
 @shared_task
 def release_expired_holds() -> int:
-    return holds_release()
+    return holds_release() + offers_expire()

@@ -171,6 +171,17 @@ class Service(models.Model):
         _("places par jour"), null=True, blank=True, help_text=_("vide = sans limite")
     )
     waiting_list = models.BooleanField(_("liste d'attente quand c'est complet"), default=False)
+    # A place freed goes to the first in line: booked at once while the family may still cancel without
+    # charge for this margin, else offered for a while (ending before the booking deadline), then passed on.
+    waiting_list_margin_hours = models.PositiveSmallIntegerField(
+        _("liste d'attente : réservation automatique jusqu'à (heures avant le délai d'annulation)"), default=24
+    )
+    waiting_list_offer_hours = models.PositiveSmallIntegerField(
+        _("liste d'attente : durée d'une place proposée (heures)"), default=12
+    )
+    waiting_list_siblings_first = models.BooleanField(
+        _("liste d'attente : priorité aux frères et sœurs déjà réservés ce jour-là"), default=False
+    )
     colour = models.CharField(
         _("couleur"),
         max_length=7,

@@ -22,6 +22,7 @@ from reservations.models import BasketLine, Booking, BookingEvent
 from reservations.notifications import send_basket_confirmation
 from reservations.places import lock_service_days, place_freed, save_counts
 from reservations.services.bookings import Channel, DayRequest, Outcome, bookings_cancel, bookings_take
+from reservations.services.waiting import waiting_lists_serve
 
 
 def basket_set_day(
@@ -202,6 +203,7 @@ def holds_release(now: datetime | None = None) -> int:
                 for b in bookings
             ]
         )
+        waiting_lists_serve(days.keys(), now)
     return len(bookings)
 
 

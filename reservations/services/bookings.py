@@ -28,12 +28,21 @@ class Channel(StrEnum):
 
     ONLINE = "online"  # a parent, under the rules as they are online
     ENROLMENT = "enrolment"  # a validated typical week: days past their cutoff are skipped, never surcharged
+    WAITING_LIST = "waiting"  # a place freed for the first in line: online rules, never late, never surcharged
     COUNTER = "counter"  # staff, past the cutoffs, with the rule's late price or without it
 
 
 # What staff at the counter may override; a closed, full or past day stays refused.
 COUNTER_OVERRIDES = {Reason.LATE, Reason.NOT_BOOKABLE_ONLINE, Reason.WINDOW_NOT_OPEN, Reason.WINDOW_CLOSED}
-SOURCES = {Channel.ONLINE: Booking.Source.PARENT, Channel.ENROLMENT: Booking.Source.ENROLMENT}
+SOURCES = {
+    Channel.ONLINE: Booking.Source.PARENT,
+    Channel.ENROLMENT: Booking.Source.ENROLMENT,
+    Channel.WAITING_LIST: Booking.Source.WAITING_LIST,
+}
+# Channels that book as the family would online (paid-at-booking holds, requests where staff decide).
+AS_ONLINE = (Channel.ONLINE, Channel.WAITING_LIST)
+# Channels for which a late day is skipped: nobody asked for it at that price.
+NEVER_LATE = (Channel.ENROLMENT, Channel.WAITING_LIST)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class DayRequest:
     date: date
     units: frozenset[str]  # unit codes
     enrolment: Enrolment | None = None  # the typical week that asks for it
+    offered_until: datetime | None = None  # a waiting list's offer: the place is kept for them until then
 
 
 @dataclass(frozen=True)
@@ -157,7 +167,7 @@ def _take(
 
 
 def _refusal(request: DayRequest, decision: ChangeDecision, channel: Channel) -> Refusal | None:
-    if decision.allowed and not (decision.late and channel == Channel.ENROLMENT):
+    if decision.allowed and not (decision.late and channel in NEVER_LATE):
         return None
     if channel == Channel.COUNTER and decision.reason in COUNTER_OVERRIDES:
         return None
@@ -172,11 +182,14 @@ def _booking(
     late_price_applied: bool,
     now: datetime,
 ) -> Booking:
-    online, service = channel == Channel.ONLINE, request.service
+    online, service = channel in AS_ONLINE, request.service
     held = online and service.billing_mode == Service.BillingMode.IMMEDIATE  # paid at booking (seed 004)
     requested = online and service.booking_mode == Service.BookingMode.REQUEST
     charge = decision.charge if decision.late and late_price_applied else None
     state = Booking.State.HELD if held else Booking.State.REQUESTED if requested else Booking.State.CONFIRMED
+    until = now + timedelta(minutes=service.payment_hold_minutes) if held else None
+    if request.offered_until:
+        state, until = Booking.State.OFFERED, request.offered_until
     # Links set by id, then cached: assigning instances goes through Django's checks, which cost more
     # than the rest of a booking when a school year of typical weeks makes hundreds of thousands.
     booking = Booking(
@@ -190,7 +203,7 @@ def _booking(
         late_price=charge.price if charge else "",
         late_amount=charge.amount if charge else None,
         enrolment_id=request.enrolment.pk if request.enrolment else None,
-        held_until=now + timedelta(minutes=service.payment_hold_minutes) if held else None,
+        held_until=until,
     )
     for name, value in (("child", request.child), ("household", request.household), ("service", request.service)):
         LINKS[name].set_cached_value(booking, value)
@@ -249,6 +262,10 @@ def bookings_cancel(
             outcome.changed.append(booking)
         Booking.objects.bulk_update(outcome.changed, ["state", "late_price", "late_amount"], batch_size=500)
         _record(outcome.changed, actor, channel, days.values())
+        if freed := {(b.service_id, b.date) for b in outcome.changed if b.state == Booking.State.CANCELLED}:
+            from reservations.services.waiting import waiting_lists_serve  # it books through this module
+
+            waiting_lists_serve(freed, now)
     return outcome
 
 

@@ -16,6 +16,7 @@ from catalog.selectors import catalog_snapshot, services_with_rules
 from core.roles import Capability, can
 from reservations.models import Booking, BookingEvent
 from reservations.places import lock_service_days, place_freed, save_counts
+from reservations.services.waiting import waiting_lists_serve
 
 PENDING = (Booking.State.REQUESTED, Booking.State.CANCELLATION_REQUESTED)
 # What a decision turns a pending booking into: (accepted, refused).
@@ -44,6 +45,7 @@ def booking_requests_decide(*, actor: User | None, bookings: Iterable[Booking], 
         BookingEvent.objects.bulk_create(
             [BookingEvent(booking=b, actor=actor, state=b.state, source=b.source, note="décision") for b in pending]
         )
+        waiting_lists_serve(days.keys())
     return pending
 
 

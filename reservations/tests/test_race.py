@@ -45,7 +45,10 @@ def last_places(clisson):
 
     def remove():
         with connection.cursor() as cursor:  # the history refuses DELETE, not TRUNCATE
-            cursor.execute("TRUNCATE reservations_bookingevent, reservations_booking, reservations_serviceday")
+            cursor.execute(
+                "TRUNCATE reservations_waitinglistentry, reservations_bookingevent, reservations_booking,"
+                " reservations_serviceday"
+            )
         households = list(Household.objects.filter(children__pk__in=child_ids))
         Child.objects.filter(pk__in=child_ids).delete()
         for household in households:
