@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db.models import Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,8 +24,9 @@ from catalog.selectors import catalog_snapshot, services_with_rules
 from core.prefetch import rows
 from families.models import Child, Decision, Household
 from families.selectors import FamilyActor
-from reservations.models import Booking, Enrolment, ServiceDay
+from reservations.models import Booking, Enrolment, ServiceDay, WaitingListEntry
 from reservations.places import places_left
+from reservations.waiting_selectors import waiting_ranks
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
 BEFORE_FULL = {Reason.NOT_BOOKABLE_ONLINE, Reason.CLOSED, Reason.PAST, Reason.WINDOW_NOT_OPEN, Reason.WINDOW_CLOSED}
@@ -39,6 +40,8 @@ class State(StrEnum):
     REFUSED = "refused"
     CANCELLATION_REQUESTED = "cancellation_requested"
     HELD = "held"  # booked, its place held until paid (services paid at booking)
+    WAITING = "waiting"  # full, the child on its waiting list (its rank said)
+    OFFERED = "offered"  # a place freed for the child, kept until the offer ends
     LOCKED = "locked"  # not modifiable: past, past the cutoff, outside the booking window or the enrolment
     FULL = "full"
     CLOSED = "closed"
@@ -56,6 +59,8 @@ STATE_LABELS = {
     State.REFUSED: gettext_lazy("demande refusée"),
     State.CANCELLATION_REQUESTED: gettext_lazy("demande d'annulation"),
     State.HELD: gettext_lazy("en attente de paiement"),
+    State.WAITING: gettext_lazy("en liste d'attente"),
+    State.OFFERED: gettext_lazy("place proposée"),
     State.LOCKED: gettext_lazy("non modifiable"),
     State.FULL: gettext_lazy("complet"),
     State.CLOSED: gettext_lazy("fermé"),
@@ -70,6 +75,8 @@ STATE_SYMBOLS = {
     State.REFUSED: "✗",
     State.CANCELLATION_REQUESTED: "↺",
     State.HELD: "€",
+    State.WAITING: "…",
+    State.OFFERED: "!",
     State.LOCKED: "⊖",  # a symbol every font has (an emoji lock is missing from some)
     State.FULL: "⊘",
     State.CLOSED: "—",
@@ -94,6 +101,7 @@ class Cell:
     reason: str = ""  # why not, or what it costs late
     late: bool = False  # a change now is late (the rule's late price applies)
     in_basket: bool = False
+    can_wait: bool = False  # full, with a waiting list the child is not on yet
 
     @property
     def label(self) -> str:
@@ -250,6 +258,7 @@ def household_planning(
         .order_by("created", "pk")
     )
     basket = _basket(household, children, start, end) if with_basket else {}
+    waiting = _waiting(household, children, start, end)
     held: dict = defaultdict(dict)  # (child, service, date) -> {unit_id: booking}
     refused: dict = defaultdict(set)
     for booking in bookings:
@@ -280,13 +289,13 @@ def household_planning(
             day = start + timedelta(days=offset)
             if day.weekday() not in service.weekdays:
                 continue
-            days.append(_day(snapshot, service, child, day, covering, held, refused, basket, counts, decide))
+            days.append(_day(snapshot, service, child, day, covering, held, refused, basket, counts, decide, waiting))
         planning.lines.append(Line(child, service, days))
     planning.costs = _costs(household, children, services, bookings, month_start, month_end)
     return planning
 
 
-def _day(snapshot, service, child, day, covering, held, refused, basket, counts, decide) -> Day:
+def _day(snapshot, service, child, day, covering, held, refused, basket, counts, decide, waiting) -> Day:
     if not engine.is_open(snapshot, service, day):
         return Day(child, service, day, False, [], _closed_reason(snapshot, service, day))
     key = (child.pk, service.pk, day)
@@ -327,13 +336,49 @@ def _day(snapshot, service, child, day, covering, held, refused, basket, counts,
                 state = State.LOCKED
         elif decision.allowed and decision.late and decision.charge:
             reason = _late_words(decision.charge)
+        line = waiting.get((child.pk, service.pk, day, unit.pk))
+        if booking is not None and booking.state == Booking.State.OFFERED:
+            state, changeable = State.OFFERED, False  # accepted or declined from the waiting list
+            until = formats.date_format(timezone.localtime(booking.held_until), "j F H:i")
+            reason = _("à accepter avant le %(until)s") % {"until": until}
+        elif state == State.FULL and line:
+            state, reason = State.WAITING, _rank_words(line)
         booked = booking is not None
         wanted = unit.code in in_basket if in_basket is not None and changeable else booked
+        can_wait = state == State.FULL and service.waiting_list and enrolled
         cell = Cell(
-            child, service, day, unit, state, booked, wanted, changeable, reason, decision.late, wanted != booked
+            child,
+            service,
+            day,
+            unit,
+            state,
+            booked,
+            wanted,
+            changeable,
+            reason,
+            decision.late,
+            wanted != booked,
+            can_wait,
         )
         cells.append(cell)
     return Day(child, service, day, True, cells)
+
+
+def _waiting(household: Household, children: list[Child], start: date, end: date) -> dict:
+    """(child, service, date, unit id) -> the child's rank on that day's waiting list."""
+    entries = list(
+        WaitingListEntry.objects.filter(
+            household=household, child__in=children, date__range=(start, end), state=WaitingListEntry.State.WAITING
+        )
+    )
+    ranks = waiting_ranks(entries)
+    return {(e.child_id, e.service_id, e.date, e.unit_id): ranks.get(e.pk, 0) for e in entries}
+
+
+def _rank_words(rank: int) -> str:
+    if rank == 1:
+        return _("1er sur la liste d'attente")
+    return _("%(rank)se sur la liste d'attente") % {"rank": rank}
 
 
 def _late_words(charge: LateCharge) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reservations import basket_views, planning_views, views
+from reservations import basket_views, planning_views, views, waiting_views
 
 app_name = "reservations"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("planning/", planning_views.planning, name="planning"),
     path("planning/periode/", planning_views.planning_period, name="planning_period"),
     path("panier/", basket_views.basket, name="basket"),
+    path("liste-d-attente/", waiting_views.waiting_list, name="waiting_list"),
+    path("liste-d-attente/rejoindre/", waiting_views.waiting_list_join, name="waiting_list_join"),
 ]

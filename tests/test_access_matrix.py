@@ -647,6 +647,9 @@ ROUTES: dict[str, Row] = {
     "reservations:planning": page(FAMILY, FORM),
     "reservations:basket": page(FAMILY, FORM),
     "reservations:planning_period": page(FAMILY, FORM),
+    # Waiting lists: a family's own entries (another's answer 404: reservations/tests/test_waiting_pages.py)
+    "reservations:waiting_list": page(FAMILY, FORM),
+    "reservations:waiting_list_join": page(FAMILY, FORM),  # without a day asked for: back to the lists
     "reservations_staff:queue": page(
         FAMILY_STAFF, FORM, payload=lambda side: {"enrolment": [side.enrolment["A"].pk]}
     ),  # the ticked requests are validated together
