@@ -1,0 +1,89 @@
+"""In headless Chromium: a parent joins the waiting list of a full Wednesday from the planning, reads the
+rank, and is booked when the other family cancels (and e-mailed); the pages pass axe."""
+
+from datetime import date, timedelta
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Portal, log_in, read_mailbox
+from tests.e2e.test_planning_basket import day_label
+
+AXE = Axe()
+SERVICE = "Accueil de loisirs du mercredi"
+SETUP = """
+from datetime import date
+from django_tenants.utils import schema_context
+from catalog.models import CapacityOverride, SchoolYear, Service
+from families.models import Child, ChildHousehold, Decision, Household
+from reservations.models import Enrolment
+from reservations.services import Channel, DayRequest, bookings_take
+DAY = date.fromisoformat("{day}")
+with schema_context("lepallet"):
+    service = Service.objects.get(name="{service}")
+    year = SchoolYear.objects.filter(start__lte=DAY, end__gte=DAY).get()
+    CapacityOverride.objects.update_or_create(service=service, date=DAY, defaults={{"capacity": 1}})
+    mine = Household.objects.get(guardians__email="parent@lepallet.test")
+    rival = Household.objects.get_or_create(name="Famille Rivale", defaults={{"status": Decision.VALIDATED}})[0]
+    for household, name in ((mine, "Nina"), (rival, "Rémi")):
+        child = Child.objects.filter(households=household, first_name=name).first()
+        if child is None:
+            child = Child.objects.create(
+                first_name=name, last_name="Démo", birth_date=date(2018, 4, 2), status=Decision.VALIDATED
+            )
+            ChildHousehold.objects.create(child=child, household=household)
+        Enrolment.objects.get_or_create(child=child, household=household, service=service, school_year=year,
+            defaults={{"start": year.start, "end": year.end, "status": Decision.VALIDATED}})
+    remi = Child.objects.get(households=rival, first_name="Rémi")
+    asked = DayRequest(remi, rival, service, DAY, frozenset({{"journee"}}))
+    bookings_take(actor=None, requests=[asked], channel=Channel.ONLINE)
+"""
+CANCEL = """
+from datetime import date
+from django_tenants.utils import schema_context
+from reservations.models import Booking
+from reservations.services import Channel, bookings_cancel
+with schema_context("lepallet"):
+    held = Booking.objects.filter(child__first_name="Rémi", date=date.fromisoformat("{day}"), state__in=Booking.HOLDING)
+    bookings_cancel(actor=None, bookings=list(held), channel=Channel.ONLINE)
+"""
+
+
+def a_school_wednesday(today: date) -> date:
+    """The second Wednesday from today: past the centre's 5 working days, yet far from its deadlines."""
+    day = today + timedelta(days=(2 - today.weekday()) % 7 + 14)
+    while date(day.year, 12, 19) <= day <= date(day.year + 1, 1, 4) or day.month in (7, 8):
+        day += timedelta(days=7)  # not in the Christmas or summer holidays (zone B)
+    return day
+
+
+def audit(page: Page) -> None:
+    blocking = [v["id"] for v in AXE.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not blocking, f"{page.url}: {blocking}"
+
+
+def test_a_parent_waits_for_a_full_wednesday_and_is_booked_when_a_place_frees(page: Page, portal: Portal):
+    day = a_school_wednesday(date.today())
+    portal.manage("shell", "-c", SETUP.format(day=day.isoformat(), service=SERVICE))
+    already = len(read_mailbox(portal))
+    log_in(page, portal, "lepallet", "parent@lepallet.test")
+    page.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={day:%Y-%m-%d}"))
+    box = page.get_by_label(f"Nina, {day_label(day)}, {SERVICE}, Journée")
+    expect(box).to_be_disabled()
+    expect(box.locator("..")).to_contain_text("complet")
+
+    page.get_by_role("link", name=f"Rejoindre la liste d'attente — Nina, {day_label(day)}, Journée").click()
+    audit(page)
+    page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
+    expect(page.locator(".messages")).to_contain_text("Nina est sur la liste d'attente")
+    expect(page.get_by_role("table")).to_contain_text("1er sur la liste d'attente")
+    audit(page)
+    page.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={day:%Y-%m-%d}"))
+    expect(box.locator("..")).to_contain_text("en liste d'attente")
+
+    portal.manage("shell", "-c", CANCEL.format(day=day.isoformat()))  # the other family cancels
+    page.reload()
+    expect(box).to_be_checked()
+    expect(box.locator("..")).to_contain_text("réservé")
+    subjects = [subject for subject, _body in read_mailbox(portal)[already:]]
+    assert any("Place obtenue sur liste d'attente : Nina" in s for s in subjects), subjects
