@@ -13,7 +13,7 @@ from catalog.calendar import PARIS
 from catalog.models import CutoffRule, Service
 from families.models import Decision
 from families.selectors import FamilyActor
-from reservations.models import Booking, Enrolment, WaitingListEntry
+from reservations.models import Booking, WaitingListEntry
 from reservations.services import Channel, DayRequest, bookings_cancel, bookings_take
 from reservations.services.waiting import (
     offers_expire,
@@ -22,6 +22,7 @@ from reservations.services.waiting import (
     waiting_offer_accept,
     waiting_offer_decline,
 )
+from reservations.tests.test_planning import enrolled as enrolled_for_the_year
 from reservations.waiting_selectors import get_waiting_entry_for, waiting_ranks
 from tests.factories import ChildFactory, CutoffRuleFactory, ServiceFactory, TariffFactory, bracket, family, parent_of
 
@@ -51,15 +52,7 @@ def centre(year) -> Service:
 
 def enrolled(household, first_name, service, year):
     child = ChildFactory(household=household, first_name=first_name, status=Decision.VALIDATED)
-    Enrolment.objects.create(
-        child=child,
-        household=household,
-        service=service,
-        school_year=year,
-        start=year.start,
-        end=year.end,
-        status=Decision.VALIDATED,
-    )
+    enrolled_for_the_year(child, service, household, year)
     return child
 
 
