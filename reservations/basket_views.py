@@ -27,7 +27,10 @@ def basket(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
             basket_drop(actor=request.user, household=household, line=line)
         return redirect("reservations:basket")
     if request.method == "POST":
-        outcome = basket_validate(actor=request.user, household=household)
+        outcome = basket_validate(actor=request.user, household=household, all_or_none="tout_ou_rien" in request.POST)
+        if outcome.undone:
+            messages.warning(request, _("Rien n'a été enregistré (tout ou rien) : votre panier est conservé."))
+            return render(request, "reservations/basket_done.html", {"outcome": outcome})
         booked, cancelled, held = priced_groups(household, [outcome.booked, outcome.cancelled, outcome.held])
         context = {
             "outcome": outcome,
@@ -50,4 +53,5 @@ def basket(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
         return render(request, "reservations/basket_done.html", context)
     lines = basket_recap(household, timezone.now())
     total = sum(line.total for line in lines if not line.refusal)
-    return render(request, "reservations/basket.html", {"lines": lines, "total": total})
+    several = len({line.child.pk for line in lines}) > 1
+    return render(request, "reservations/basket.html", {"lines": lines, "total": total, "several": several})

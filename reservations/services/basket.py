@@ -107,6 +107,7 @@ class BasketOutcome:
     booked: list[Booking] = field(default_factory=list)
     cancelled: list[Booking] = field(default_factory=list)
     refused: list[LineRefusal] = field(default_factory=list)
+    undone: bool = False  # "all or none" asked and a line refused: nothing applied, the basket kept
 
     @property
     def held(self) -> list[Booking]:
@@ -114,11 +115,26 @@ class BasketOutcome:
         return [b for b in self.booked if b.state == Booking.State.HELD]
 
 
-def basket_validate(*, actor: User, household: Household, now: datetime | None = None) -> BasketOutcome:
+class _AllOrNone(Exception):
+    def __init__(self, refused: list[LineRefusal]):
+        self.refused = refused
+
+
+def basket_validate(
+    *, actor: User, household: Household, now: datetime | None = None, all_or_none: bool = False
+) -> BasketOutcome:
     """Apply the whole basket in one transaction, online rules: cancellations (checked with what the same
-    days gain), then bookings; every line leaves the basket, and the family gets the recap by e-mail."""
+    days gain), then bookings; every line leaves the basket, and the family gets the recap by e-mail.
+    `all_or_none` (the last places for several children): if any line is refused, nothing is applied and
+    the basket stays as it was."""
     ensure_acts_for(actor, household)
-    now = now or timezone.now()
+    try:
+        return _validate(actor, household, now or timezone.now(), all_or_none)
+    except _AllOrNone as undone:
+        return BasketOutcome(refused=undone.refused, undone=True)
+
+
+def _validate(actor: User, household: Household, now: datetime, all_or_none: bool) -> BasketOutcome:
     with transaction.atomic():
         lines = list(BasketLine.objects.select_for_update().filter(household=household).select_related("child"))
         if not lines:
@@ -135,6 +151,8 @@ def basket_validate(*, actor: User, household: Household, now: datetime | None =
         ]
         booked = bookings_take(actor=actor, requests=requests, channel=Channel.ONLINE, now=now)
         outcome = _by_line(lines, cancelled, booked)
+        if all_or_none and outcome.refused:
+            raise _AllOrNone(outcome.refused)  # rolls back every booking, cancellation and count above
         BasketLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
         if outcome.booked or outcome.cancelled:  # through the outbox, in this transaction: sent once it commits
             delay_on_commit(

@@ -13,6 +13,7 @@ from catalog.calendar import PARIS
 from catalog.engine import Reason
 from catalog.models import Service
 from catalog.selectors import services_with_rules
+from conftest import signed_in
 from families.models import Decision
 from reservations.basket_recap import basket_recap
 from reservations.models import BasketLine, Booking, ServiceDay
@@ -162,3 +163,38 @@ def test_an_expired_hold_of_two_units_frees_the_childs_place_once(martin, lea, c
 
     day = ServiceDay.objects.get(service=care, date=TUESDAY)
     assert day.children == 1  # Tom still holds his place
+
+
+def test_all_or_none_applies_nothing_when_the_last_place_cannot_take_both_children(martin, lea, care):
+    Service.objects.filter(pk=care.pk).update(capacity=1)
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    wants(martin, lea, care, TUESDAY, "soir")
+    wants(martin, tom, care, TUESDAY, "soir")
+    wants(martin, lea, care, THURSDAY, "soir")
+
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW, all_or_none=True)
+
+    assert outcome.undone and [r.reason for r in outcome.refused] == [Reason.FULL]
+    assert not outcome.booked and not Booking.objects.filter(service=care).exists()  # Thursday's too: none
+    assert BasketLine.objects.filter(household=martin).count() == 3  # the basket is kept as it was
+    assert not ServiceDay.objects.filter(service=care, children__gt=0).exists()
+
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)  # without: what fits
+    assert not outcome.undone and len(outcome.booked) == 2 and [r.reason for r in outcome.refused] == [Reason.FULL]
+
+
+def test_the_basket_page_offers_all_or_none_for_several_children(martin, lea, care, frozen_at):
+    frozen_at(NOW)
+    Service.objects.filter(pk=care.pk).update(capacity=1)
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    wants(martin, lea, care, TUESDAY, "soir")
+    wants(martin, tom, care, TUESDAY, "soir")
+    page = signed_in(parent_of(martin))
+
+    assert "Tout ou rien" in page.get("/famille/panier/").content.decode()
+    done = page.post("/famille/panier/", {"tout_ou_rien": "on"}).content.decode()
+
+    assert "Rien n&#x27;a été enregistré (tout ou rien)" in done or "Rien n'a été enregistré (tout ou rien)" in done
+    assert (
+        not Booking.objects.filter(service=care).exists() and BasketLine.objects.filter(household=martin).count() == 2
+    )
