@@ -119,6 +119,8 @@ class ServiceForm(CatalogForm):
             "waiting_list_margin_hours",
             "waiting_list_offer_hours",
             "waiting_list_siblings_first",
+            "absence_proof_days",
+            "absence_waiting_days",
             "bookable_online",
             "booking_mode",
             "pending_at_cutoff",

@@ -1,5 +1,5 @@
 """Bookings: a child booked for a unit of a service on a day, the places each day takes, each booking's
-append-only history, and the waiting lists of full days."""
+append-only history, the waiting lists of full days, absences and the closures decided after booking."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import CutoffRule, SchoolYear, Service, ServiceUnit
+from catalog.models import AbsenceReason, CutoffRule, SchoolYear, Service, ServiceUnit, Site
 from families.models import Child, Decision, Household
 from storage.models import Document, DocumentType
 
@@ -49,6 +49,14 @@ class Booking(models.Model):
         "reservations.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
     )
     held_until = models.DateTimeField(_("réservé jusqu'au"), null=True, blank=True)
+    # What invoicing bills by: the absence reported for the day (justified or not), or the closure that
+    # cancelled it (never billed).
+    absence = models.ForeignKey(
+        "reservations.Absence", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    closure = models.ForeignKey(
+        "reservations.Closure", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
+    )
     created = models.DateTimeField(_("créée le"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("par")
@@ -259,3 +267,97 @@ class WaitingListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} — {self.service} — {self.unit} — {self.date:%d/%m/%Y} ({self.state})"
+
+
+class Absence(models.Model):
+    """A child absent from its booked days of a service, reported by the family with a reason of the
+    service's; staff decide whether it is justified (invoicing bills by that decision, the service's
+    waiting days — jours de carence — still billed)."""
+
+    class State(models.TextChoices):
+        REPORTED = "reported", _("signalée, à examiner")
+        JUSTIFIED = "justified", _("justifiée")
+        UNJUSTIFIED = "unjustified", _("non justifiée")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="absences")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="absences")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="absences")
+    reason = models.ForeignKey(AbsenceReason, verbose_name=_("motif"), on_delete=models.PROTECT, related_name="+")
+    first_day = models.DateField(_("du"))
+    last_day = models.DateField(_("au"))
+    note = models.TextField(_("précisions"), blank=True)
+    proof = models.ForeignKey(
+        Document, verbose_name=_("justificatif"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proof_due = models.DateField(_("justificatif attendu avant le"), null=True, blank=True)
+    state = models.CharField(_("état"), max_length=12, choices=State.choices, default=State.REPORTED)
+    decision_note = models.TextField(_("motif de la décision"), blank=True)
+    reported_at = models.DateTimeField(_("signalée le"), auto_now_add=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("absence")
+        ordering = ["-first_day", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=models.F("first_day")), name="absence_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.service} ({self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y})"
+
+
+class Closure(models.Model):
+    """A day closed after bookings exist — a strike, a weather alert, a class trip — for a service, a site,
+    a school or a class: the bookings it hits are cancelled and never billed, what was paid is owed back,
+    the day's waiting lists are cleared and every family concerned is told."""
+
+    class Cause(models.TextChoices):
+        STRIKE = "strike", _("grève")
+        WEATHER = "weather", _("alerte météo")
+        TRIP = "trip", _("sortie scolaire")
+        OTHER = "other", _("autre")
+
+    date = models.DateField(_("jour"))
+    cause = models.CharField(_("cause"), max_length=10, choices=Cause.choices)
+    label = models.CharField(_("message aux familles"), max_length=200)
+    minimum_service = models.BooleanField(_("service minimum d'accueil assuré"), default=False)
+    # What it closes: a service, every service of a site, or (with either) only a school's or a class's children.
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    school = models.CharField(_("école"), max_length=150, blank=True)
+    level = models.CharField(_("classe"), max_length=3, choices=Service.SchoolLevel.choices, blank=True)
+    created_at = models.DateTimeField(_("décidée le"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("fermeture exceptionnelle")
+        verbose_name_plural = _("fermetures exceptionnelles")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service__isnull=False) | Q(site__isnull=False), name="closure_names_a_service_or_site"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} — {self.get_cause_display()} — {self.label}"
+
+
+class AmountOwed(models.Model):
+    """Money a household paid for a booking that will not take place (a closure): invoicing turns it into
+    a credit."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="amounts_owed")
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="owed_back")
+    amount = models.DecimalField(_("montant"), max_digits=8, decimal_places=2)
+    reason = models.CharField(_("motif"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("somme due à la famille")
+        verbose_name_plural = _("sommes dues aux familles")
+
+    def __str__(self) -> str:
+        return f"{self.household} : {self.amount} € ({self.reason})"

@@ -1,4 +1,4 @@
-"""Until when a change is allowed, and what happens after."""
+"""Until when a change is allowed, what happens after, and the reasons a family may give for an absence."""
 
 from decimal import Decimal
 
@@ -119,3 +119,23 @@ class CutoffRule(models.Model):
             errors["applies_to"] = _("Cette unité appartient à une autre prestation.")
         if errors:
             raise ValidationError(errors)
+
+
+class AbsenceReason(models.Model):
+    """A reason a family may give for an absence from a service (seed 000: "Pour justifier une absence.
+    Pièce jointe obligatoire."); where it needs a justificatif, the family adds it when reporting or
+    within the service's `absence_proof_days`."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="absence_reasons")
+    label = models.CharField(_("motif"), max_length=100)
+    needs_proof = models.BooleanField(_("justificatif obligatoire"), default=False)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("motif d'absence")
+        verbose_name_plural = _("motifs d'absence")
+        ordering = ["service", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["service", "label"], name="one_absence_reason_per_label")]
+
+    def __str__(self) -> str:
+        return self.label

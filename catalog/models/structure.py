@@ -182,6 +182,16 @@ class Service(models.Model):
     waiting_list_siblings_first = models.BooleanField(
         _("liste d'attente : priorité aux frères et sœurs déjà réservés ce jour-là"), default=False
     )
+    absence_proof_days = models.PositiveSmallIntegerField(
+        _("absence : jours pour ajouter le justificatif"),
+        default=2,
+        help_text=_("après le signalement, quand le motif demande un justificatif"),
+    )
+    absence_waiting_days = models.PositiveSmallIntegerField(
+        _("absence : jours de carence"),
+        default=0,
+        help_text=_("premiers jours d'une absence justifiée encore facturés"),
+    )
     colour = models.CharField(
         _("couleur"),
         max_length=7,

@@ -46,8 +46,8 @@ def last_places(clisson):
     def remove():
         with connection.cursor() as cursor:  # the history refuses DELETE, not TRUNCATE
             cursor.execute(
-                "TRUNCATE reservations_waitinglistentry, reservations_bookingevent, reservations_booking,"
-                " reservations_serviceday"
+                "TRUNCATE reservations_amountowed, reservations_waitinglistentry, reservations_bookingevent,"
+                " reservations_booking, reservations_serviceday"
             )
         households = list(Household.objects.filter(children__pk__in=child_ids))
         Child.objects.filter(pk__in=child_ids).delete()
