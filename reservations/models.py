@@ -235,6 +235,7 @@ class WaitingListEntry(models.Model):
         LEFT = "left", _("retiré par la famille")
         DECLINED = "declined", _("place refusée")
         EXPIRED = "expired", _("proposition expirée")
+        CLEARED = "cleared", _("jour fermé")
 
     ACTIVE = (State.WAITING, State.OFFERED)
 
