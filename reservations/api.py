@@ -48,6 +48,7 @@ from reservations.serializers import (
     BasketDaySerializer,
     BasketSerializer,
     BasketValidatedSerializer,
+    BasketValidationSerializer,
     BookingFilters,
     BookingSerializer,
     EnrolmentDecidedSerializer,
@@ -62,9 +63,13 @@ from reservations.serializers import (
     PlanningSerializer,
     RecapLineSerializer,
     RequirementFilters,
+    WaitingEntrySerializer,
+    WaitingJoinSerializer,
 )
 from reservations.services import enrolment_decide, enrolment_request
 from reservations.services.basket import basket_drop, basket_set_day, basket_validate
+from reservations.services.waiting import waiting_join, waiting_leave, waiting_offer_accept
+from reservations.waiting_selectors import get_waiting_entry_for, waiting_entries_of, waiting_ranks
 
 IsFamilyStaff = api_permission(Capability.FAMILIES_REVIEW)
 IsParent = api_permission(Capability.FAMILY_SPACE)
@@ -323,9 +328,14 @@ class BasketValidationView(ParentMixin, APIView):
     for services paid at booking, what to pay now and until when the places are held. The family receives
     the recap by e-mail."""
 
-    @extend_schema(request=None, responses=BasketValidatedSerializer)
+    error_statuses = (409, 422)
+
+    @extend_schema(request=BasketValidationSerializer, responses=BasketValidatedSerializer)
     def post(self, request: Request) -> Response:
-        outcome = basket_validate(actor=request.user, household=self.actor.household)
+        options = BasketValidationSerializer(data=request.data)
+        options.is_valid(raise_exception=True)
+        all_or_none = options.validated_data["all_or_none"]
+        outcome = basket_validate(actor=request.user, household=self.actor.household, all_or_none=all_or_none)
         held = outcome.held
         answer = {
             "booked": outcome.booked,
@@ -333,8 +343,68 @@ class BasketValidationView(ParentMixin, APIView):
             "refused": outcome.refused,
             "to_pay": _to_pay(self.actor, held),
             "held_until": min((b.held_until for b in held if b.held_until), default=None),
+            "undone": outcome.undone,
         }
         return Response(BasketValidatedSerializer(answer).data)
+
+
+# --- Waiting lists: a parent's household's entries ----------------------------------------------------------
+
+
+def _entries(entries: list) -> list:
+    return WaitingEntrySerializer(entries, many=True, context={"ranks": waiting_ranks(entries)}).data
+
+
+class WaitingListView(ParentMixin, APIView):
+    """The household's children waiting for full days (rank, or the place offered until when); joining a
+    full day's list for units of a service that keeps one (refused, and why, when a place is still free)."""
+
+    error_statuses = (409, 422)
+
+    @extend_schema(responses=WaitingEntrySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(_entries(waiting_entries_of(self.actor)))
+
+    @extend_schema(request=WaitingJoinSerializer, responses={201: WaitingEntrySerializer(many=True)})
+    def post(self, request: Request) -> Response:
+        data = WaitingJoinSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        child = named_in_body("child", get_child_for, self.actor, values["child"])
+        service = named_in_body("service", get_service_for, request.user, values["service"])
+        entries = waiting_join(
+            actor=request.user,
+            household=self.actor.household,
+            child=child,
+            service=service,
+            day=values["date"],
+            units=values["units"],
+        )
+        return Response(_entries(entries), status=status.HTTP_201_CREATED)
+
+
+class WaitingEntryView(ParentMixin, APIView):
+    """Leave a waiting list (a place offered is declined: it goes to the next family)."""
+
+    error_statuses = (409, 422)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        entry = get_waiting_entry_for(self.actor, pk)
+        waiting_leave(actor=request.user, household=self.actor.household, entry=entry)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WaitingAcceptanceView(ParentMixin, APIView):
+    """Accept the place offered: it is booked (held until paid where the service is paid at booking)."""
+
+    error_statuses = (409, 422)
+
+    @extend_schema(request=None, responses=BookingSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        entry = get_waiting_entry_for(self.actor, pk)
+        booking = waiting_offer_accept(actor=request.user, household=self.actor.household, entry=entry)
+        return Response(BookingSerializer(booking).data)
 
 
 def _to_pay(actor: FamilyActor, held: list[Booking]) -> Decimal:

@@ -17,5 +17,8 @@ urlpatterns = [
     path("basket/days", api.BasketDaysView.as_view(), name="api_basket_days"),
     path("basket/days/<int:pk>", api.BasketDayView.as_view(), name="api_basket_day"),
     path("basket/validation", api.BasketValidationView.as_view(), name="api_basket_validation"),
+    path("waiting-list", api.WaitingListView.as_view(), name="api_waiting_list"),
+    path("waiting-list/<int:pk>", api.WaitingEntryView.as_view(), name="api_waiting_entry"),
+    path("waiting-list/<int:pk>/acceptance", api.WaitingAcceptanceView.as_view(), name="api_waiting_acceptance"),
     re_path(r"^(?P<path>.*)$", NotFoundView.as_view(), name="api_reservations_not_found"),
 ]

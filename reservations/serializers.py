@@ -12,7 +12,7 @@ from catalog.models import CutoffRule
 from catalog.pricing import PricingRefused, price_day
 from core import api
 from families.models import Decision
-from reservations.models import Booking, Enrolment, EnrolmentRequirement
+from reservations.models import Booking, Enrolment, EnrolmentRequirement, WaitingListEntry
 from reservations.planning import MAX_DAYS as PLANNING_DAYS
 from reservations.planning import State as PlanningState
 
@@ -368,6 +368,14 @@ class BasketRefusalSerializer(api.Serializer):
     detail = serializers.CharField()
 
 
+class BasketValidationSerializer(api.Serializer):
+    all_or_none = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="the last places for several children: if any day is refused, apply nothing and keep the basket",
+    )
+
+
 class BasketValidatedSerializer(api.Serializer):
     booked = BookingSerializer(many=True, help_text="the bookings made")
     cancelled = BookingSerializer(many=True, help_text="the bookings cancelled")
@@ -375,4 +383,32 @@ class BasketValidatedSerializer(api.Serializer):
     to_pay = _amount(help_text="services paid at booking: what to pay now for the places held")
     held_until = serializers.DateTimeField(
         allow_null=True, help_text="when the places held are released unless paid (none held: null)"
+    )
+    undone = serializers.BooleanField(help_text="all or none was asked and a day refused: nothing was applied")
+
+
+class WaitingEntrySerializer(api.ModelSerializer):
+    """A child waiting for a unit of a full day: its rank in line, or the place offered and until when."""
+
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    rank = serializers.SerializerMethodField(help_text="1 = next served; null once offered or closed")
+
+    class Meta:
+        model = WaitingListEntry
+        fields = ["id", "child", "service", "unit", "unit_code", "date", "state", "rank", "offered_until", "booking"]
+        read_only_fields = fields
+
+    def get_rank(self, entry: WaitingListEntry) -> int | None:
+        return self.context.get("ranks", {}).get(entry.pk)
+
+
+class WaitingJoinSerializer(api.Serializer):
+    child = api.IdField(help_text="id of one of the household's children")
+    service = api.IdField(help_text="id of a service with a waiting list the child is enrolled in")
+    date = serializers.DateField(help_text="the full day (YYYY-MM-DD)")
+    units = serializers.ListField(
+        child=serializers.RegexField(UNIT_CODE, max_length=40),
+        min_length=1,
+        max_length=20,
+        help_text="codes of the full units to wait for",
     )

@@ -55,7 +55,7 @@ from families.models import (
 )
 from families.selectors import COUNTER_SESSION_KEY
 from families.services import Address, child_link, dossier_open, household_create
-from reservations.models import BasketLine, Enrolment
+from reservations.models import BasketLine, Enrolment, WaitingListEntry
 from storage.models import Document
 from tests.factories import (
     ChildFactory,
@@ -217,6 +217,7 @@ class Side:
     combination: dict[str, catalog.UnitCombination]
     enrolment: dict[str, Enrolment]
     basket: dict[str, BasketLine]
+    waiting: dict[str, WaitingListEntry]
 
 
 @dataclass
@@ -256,6 +257,7 @@ OWN = {
     "document": {"A": "A", "B": "B", "C": "C"},
     "enrolment": {"A": "A", "B": "B", "C": "C"},  # C's enrolment of the child it shares is C's, A's is A's
     "basket": {"A": "A", "B": "B", "C": "C"},  # C's basket day of the child it shares is C's
+    "waiting": {"A": "A", "B": "B", "C": "C"},  # C's waiting-list entry for the child it shares is C's
 }
 
 
@@ -628,6 +630,19 @@ ROUTES: dict[str, Row] = {
     ),
     "api_basket_day": api(PARENTS, ("DELETE",), objects=household_records("basket", "pk")),
     "api_basket_validation": api(PARENTS, POST_ONLY),
+    # Waiting lists: a parent's household's entries (another household's, even of a shared child: 404)
+    "api_waiting_list": api(
+        PARENTS,
+        LIST,
+        payload=lambda side: {
+            "child": side.child["A"].pk,
+            "service": side.service["S1"].pk,
+            "date": "2030-09-03",
+            "units": ["repas"],
+        },
+    ),
+    "api_waiting_entry": api(PARENTS, ("DELETE",), objects=household_records("waiting", "pk")),
+    "api_waiting_acceptance": api(PARENTS, POST_ONLY, objects=household_records("waiting", "pk")),
     # The enrolment pages: a family asks from its child's page and reaches its own enrolments only (the
     # attestation of a pending one sends back to the child's page); family staff review every one
     "reservations:enrolment_new": page(
@@ -1085,6 +1100,23 @@ def _basket(records: dict, children: dict[str, str], **pk) -> dict[str, BasketLi
     }
 
 
+def _waiting(records: dict, children: dict[str, str], **pk) -> dict[str, WaitingListEntry]:
+    """Each household's child (C's: the child it shares with A) waiting for S1's meal of a day (one child
+    waits once a day: C's waits for another day than A's)."""
+    service = records["service"]["S1"]
+    return {
+        key: WaitingListEntry.objects.create(
+            household=records["household"][key],
+            child=records["child"][child],
+            service=service,
+            unit=service.units.get(code="repas"),
+            date=date(2030, 9, 5 if key == "C" else 3),
+            **pk,
+        )
+        for key, child in children.items()
+    }
+
+
 def _assert_apart(sides: dict[str, Side]) -> None:
     """No record of one commune has an id of a record of the other: "another commune's object" is a real miss."""
     for side in sides.values():
@@ -1108,6 +1140,7 @@ def _build_world() -> World:
         records |= _clisson_families(users, records["year"]["open"])
         records["enrolment"] = _enrolments(records, {"A": "A", "B": "B", "C": "A"})
         records["basket"] = _basket(records, {"A": "A", "B": "B", "C": "A"})
+        records["waiting"] = _waiting(records, {"A": "A", "B": "B", "C": "A"})
         clisson = Side(schema=CLISSON.slug, **records)
         Branding.objects.update(logo=f"{CLISSON.slug}/branding/logo.png")
     for key, user in users.items():
@@ -1125,6 +1158,7 @@ def _build_world() -> World:
         records |= _gorges_families(records["year"]["open"])
         records["enrolment"] = _enrolments(records, {"A": "A"}, pk=FAR)
         records["basket"] = _basket(records, {"A": "A"}, pk=FAR)
+        records["waiting"] = _waiting(records, {"A": "A"}, pk=FAR)
         gorges = Side(schema=GORGES.slug, **records)
         Branding.objects.update(logo=f"{GORGES.slug}/branding/logo.png")
     sessions["gorges_admin"] = signed_in(gorges_admin, GORGES.host).cookies[settings.SESSION_COOKIE_NAME].value
