@@ -31,6 +31,8 @@ class Reason(StrEnum):
     NOT_BOOKABLE_ONLINE = "not_bookable_online"
     WINDOW_NOT_OPEN = "window_not_open"
     WINDOW_CLOSED = "window_closed"
+    DRAW_REQUESTS = "draw_requests"  # places allocated after the requests: ask, do not book
+    DRAW_PENDING = "draw_pending"  # requests closed, allocation not run yet
     PAST = "past"
     LATE = "late"
     FULL = "full"
@@ -45,6 +47,11 @@ REASON_MESSAGES = {
     Reason.NOT_BOOKABLE_ONLINE: _("Ce service ne se réserve pas en ligne : contactez la structure."),
     Reason.WINDOW_NOT_OPEN: _("Les réservations pour ce jour ne sont pas encore ouvertes."),
     Reason.WINDOW_CLOSED: _("Les réservations pour ce jour sont closes."),
+    Reason.DRAW_REQUESTS: _(
+        "Les places de cette période sont attribuées après les demandes, par priorités puis tirage au sort : "
+        "faites votre demande."
+    ),
+    Reason.DRAW_PENDING: _("Les places de cette période sont en cours d'attribution : revenez après le tirage."),
     Reason.PAST: _("Ce jour est passé."),
     Reason.LATE: _("Le délai de prévenance est dépassé : contactez la structure."),
     Reason.FULL: _("Il n'y a plus de place ce jour-là."),
@@ -178,6 +185,9 @@ def booking_window_decision(service: Service, day: date, now: datetime) -> Reaso
     covering = [w for w in windows if w.first_day <= day <= w.last_day]
     if not covering or all(now < w.opens_at for w in covering):
         return Reason.WINDOW_NOT_OPEN
+    drawn = [w for w in covering if w.allocation == BookingWindow.Allocation.DRAW and now >= w.opens_at]
+    if any(w.allocated_at is None for w in drawn):
+        return Reason.DRAW_REQUESTS if all(now < w.requests_until for w in drawn) else Reason.DRAW_PENDING
     if all(w.closes_at is not None and now >= w.closes_at for w in covering if now >= w.opens_at):
         return Reason.WINDOW_CLOSED
     return None

@@ -237,7 +237,7 @@ class ServiceExceptionForm(CatalogForm):
 class BookingWindowForm(CatalogForm):
     class Meta:
         model = models.BookingWindow
-        fields = ["first_day", "last_day", "opens_at", "closes_at"]
+        fields = ["first_day", "last_day", "opens_at", "closes_at", "allocation", "requests_until", "priorities"]
         formfield_callback = html5_formfield
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import AbsenceReason, CutoffRule, SchoolYear, Service, ServiceUnit, Site
+from catalog.models import AbsenceReason, BookingWindow, CutoffRule, SchoolYear, Service, ServiceUnit, Site
 from families.models import Child, Decision, Household
 from storage.models import Document, DocumentType
 
@@ -30,6 +30,7 @@ class Booking(models.Model):
         COUNTER = "counter", _("la structure, au guichet")
         ENROLMENT = "enrolment", _("l'inscription (semaine type)")
         WAITING_LIST = "waiting", _("la liste d'attente")
+        ALLOCATION = "allocation", _("l'attribution des places")
 
     # States that hold a place: a pending request holds its place until staff decide.
     HOLDING = (State.REQUESTED, State.CONFIRMED, State.CANCELLATION_REQUESTED, State.HELD, State.OFFERED)
@@ -362,3 +363,61 @@ class AmountOwed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} : {self.amount} € ({self.reason})"
+
+
+class AllocationRequest(models.Model):
+    """A household asks for a child's units of a day of a booking window that allocates its places after
+    the requests (priorities, then a lottery among equals) instead of first come, first served."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("en attente de l'attribution")
+        ALLOCATED = "allocated", _("place attribuée")
+        REFUSED = "refused", _("pas de place attribuée")
+        WITHDRAWN = "withdrawn", _("demande retirée")
+
+    window = models.ForeignKey(BookingWindow, on_delete=models.PROTECT, related_name="requests")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="allocation_requests")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="allocation_requests")
+    date = models.DateField(_("jour"))
+    units = ArrayField(models.CharField(max_length=40), verbose_name=_("unités"))
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
+    # Set by the run: the order it was served in that day, and why (criteria met, lottery number, outcome).
+    rank = models.PositiveIntegerField(_("rang"), null=True, blank=True)
+    explanation = models.TextField(_("explication"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("demande d'attribution")
+        verbose_name_plural = _("demandes d'attribution")
+        ordering = ["date", "rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window", "child", "date"],
+                condition=Q(state="pending"),
+                name="one_pending_request_per_child_and_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.date:%d/%m/%Y} ({self.state})"
+
+
+class AllocationRun(models.Model):
+    """The journal of an allocation: its seed (running it again with the same seed on the same requests
+    gives the same result), who ran it and when, and what each day gave."""
+
+    window = models.ForeignKey(BookingWindow, on_delete=models.PROTECT, related_name="runs")
+    seed = models.BigIntegerField(_("graine du tirage"))
+    run_at = models.DateTimeField(_("lancé le"), auto_now_add=True)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # [{"date": "2027-07-08", "requests": 52, "places": 40, "allocated": 40}, …] and the lottery's order.
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("attribution des places")
+        verbose_name_plural = _("attributions des places")
+        ordering = ["-run_at"]
+
+    def __str__(self) -> str:
+        return f"{self.window} — {self.run_at:%d/%m/%Y %H:%M} (graine {self.seed})"

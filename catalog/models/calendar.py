@@ -1,5 +1,6 @@
 """When: closures and exceptional openings, booking windows, places of a day."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -54,13 +55,37 @@ class CalendarException(models.Model):
 
 
 class BookingWindow(models.Model):
-    """When parents may book the days of a period (seed 002: summer opens after February)."""
+    """When parents may book the days of a period (seed 002: summer opens after February).
+
+    First come, first served; or, instead of a race at opening time, requests collected until
+    `requests_until` and then places allocated by the commune's priorities and a seeded lottery among
+    equals (reservations.services.allocation), first come first served for what is left afterwards."""
+
+    class Allocation(models.TextChoices):
+        FIRST_COME = "first_come", _("premier arrivé, premier servi")
+        DRAW = "draw", _("demandes, puis attribution par priorités et tirage au sort")
+
+    class Priority(models.TextChoices):
+        RESIDENT = "resident", _("familles de la commune")
+        SIBLING = "sibling", _("frères et sœurs demandés ou inscrits le même jour")
+        REGULAR = "regular", _("enfants inscrits à l'année (semaine type)")
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="booking_windows")
     first_day = models.DateField(_("premier jour concerné"))
     last_day = models.DateField(_("dernier jour concerné"))
     opens_at = models.DateTimeField(_("ouverture des réservations"))
     closes_at = models.DateTimeField(_("clôture des réservations"), null=True, blank=True)
+    allocation = models.CharField(
+        _("attribution des places"), max_length=10, choices=Allocation.choices, default=Allocation.FIRST_COME
+    )
+    requests_until = models.DateTimeField(_("demandes jusqu'au"), null=True, blank=True)
+    priorities = ArrayField(
+        models.CharField(max_length=10, choices=Priority.choices),
+        verbose_name=_("priorités, dans l'ordre"),
+        default=list,
+        blank=True,
+    )
+    allocated_at = models.DateTimeField(_("places attribuées le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("période de réservation")
@@ -84,6 +109,13 @@ class BookingWindow(models.Model):
             errors["last_day"] = _("Le dernier jour doit suivre le premier.")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("La clôture doit suivre l'ouverture.")
+        if self.allocation == self.Allocation.DRAW:
+            if not self.requests_until or (self.opens_at and self.requests_until <= self.opens_at):
+                errors["requests_until"] = _("Indiquez jusqu'à quand les demandes sont reçues, après l'ouverture.")
+            elif self.closes_at and self.closes_at <= self.requests_until:
+                errors["closes_at"] = _("La clôture doit suivre la fin des demandes.")
+        if len(set(self.priorities)) != len(self.priorities):
+            errors["priorities"] = _("Chaque priorité ne compte qu'une fois.")
         if errors:
             raise ValidationError(errors)
 

@@ -214,7 +214,12 @@ def test_booking_window_must_close_after_it_opens(admin_client, wednesdays):
 def test_booking_window_times_are_paris_times(admin_client, wednesdays):
     admin_client.post(
         f"{BASE}/prestations/{wednesdays.pk}/periodes/nouveau/",
-        {"first_day": "2027-07-07", "last_day": "2027-08-27", "opens_at": "2027-03-01T08:00"},
+        {
+            "first_day": "2027-07-07",
+            "last_day": "2027-08-27",
+            "opens_at": "2027-03-01T08:00",
+            "allocation": "first_come",
+        },
     )
 
     window = BookingWindow.objects.get()

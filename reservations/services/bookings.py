@@ -29,6 +29,7 @@ class Channel(StrEnum):
     ONLINE = "online"  # a parent, under the rules as they are online
     ENROLMENT = "enrolment"  # a validated typical week: days past their cutoff are skipped, never surcharged
     WAITING_LIST = "waiting"  # a place freed for the first in line: online rules, never late, never surcharged
+    ALLOCATION = "allocation"  # a booking window's places allocated after its requests: online rules
     COUNTER = "counter"  # staff, past the cutoffs, with the rule's late price or without it
 
 
@@ -38,11 +39,12 @@ SOURCES = {
     Channel.ONLINE: Booking.Source.PARENT,
     Channel.ENROLMENT: Booking.Source.ENROLMENT,
     Channel.WAITING_LIST: Booking.Source.WAITING_LIST,
+    Channel.ALLOCATION: Booking.Source.ALLOCATION,
 }
 # Channels that book as the family would online (paid-at-booking holds, requests where staff decide).
-AS_ONLINE = (Channel.ONLINE, Channel.WAITING_LIST)
+AS_ONLINE = (Channel.ONLINE, Channel.WAITING_LIST, Channel.ALLOCATION)
 # Channels for which a late day is skipped: nobody asked for it at that price.
-NEVER_LATE = (Channel.ENROLMENT, Channel.WAITING_LIST)
+NEVER_LATE = (Channel.ENROLMENT, Channel.WAITING_LIST, Channel.ALLOCATION)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,15 @@ def bookings_take(
 
 
 # What the engine refuses before it counts places: a full day comes after these, before the cutoff.
-BEFORE_FULL = {Reason.NOT_BOOKABLE_ONLINE, Reason.CLOSED, Reason.PAST, Reason.WINDOW_NOT_OPEN, Reason.WINDOW_CLOSED}
+BEFORE_FULL = {
+    Reason.NOT_BOOKABLE_ONLINE,
+    Reason.CLOSED,
+    Reason.PAST,
+    Reason.WINDOW_NOT_OPEN,
+    Reason.WINDOW_CLOSED,
+    Reason.DRAW_REQUESTS,
+    Reason.DRAW_PENDING,
+}
 
 
 class _Rules:
