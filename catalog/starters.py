@@ -103,6 +103,12 @@ def tariff(year: dict, brackets: list[tuple[int, int | None, str]], **extra: Any
     } | extra
 
 
+def absence_reason(label: str, position: int = 0, *, needs_proof: bool = False) -> dict:
+    """A reason a family may give for an absence; `needs_proof`: the justificatif is required (seed 000:
+    "Pour justifier une absence. Pièce jointe obligatoire.")."""
+    return {"label": label, "needs_proof": needs_proof, "position": position}
+
+
 def document(sites: list[dict], school_years: list[dict], services: list[dict], exceptions: list[dict] = ()) -> dict:
     return {
         "format": "portail-famille-catalogue",

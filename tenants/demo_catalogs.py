@@ -3,6 +3,7 @@
 from catalog.starters import (
     WEEKDAYS_4,
     WEEKDAYS_5,
+    absence_reason,
     combination,
     current_school_year,
     cutoff,
@@ -16,6 +17,15 @@ from catalog.starters import (
 # Kind of a périscolaire sold as one service with a morning and an evening unit: the model has no kind
 # for both yet, and the morning one is its first unit.
 CARE = "morning_care"
+
+
+def _absence_reasons() -> list[dict]:
+    """What a family may give as the reason of an absence: an illness, with the doctor's certificate, which
+    makes it not billed once the mairie accepts it; a family reason, which the mairie weighs without one."""
+    return [
+        absence_reason("Maladie (certificat médical)", 0, needs_proof=True),
+        absence_reason("Raison familiale", 1),
+    ]
 
 
 def _site(name: str, operator: str = "") -> dict:
@@ -74,6 +84,8 @@ def le_pallet() -> dict:
                 "meal",
                 WEEKDAYS_4,
                 "school_terms",
+                absence_waiting_days=1,  # a jour de carence: the first day of an illness is billed
+                absence_reasons=_absence_reasons(),
                 units=[unit("repas", "Repas", "1.50")],
                 cutoff_rules=[
                     cutoff("booking", 48, "working_hours", "refuse"),
@@ -88,6 +100,7 @@ def le_pallet() -> dict:
                 "session",
                 WEEKDAYS_4,
                 "school_terms",
+                absence_reasons=_absence_reasons(),
                 units=[unit("matin", "Matin", "1.50", 0), unit("soir", "Soir", "2.50", 1)],
                 cutoff_rules=[
                     cutoff("booking", 48, "working_hours", "refuse", "fixed", "4.00", applies_to="matin"),
@@ -116,6 +129,7 @@ def le_pallet() -> dict:
                 "day",
                 [2],
                 "school_terms",
+                absence_reasons=_absence_reasons(),
                 capacity=36,
                 waiting_list=True,
                 cutoff_rules=leisure,
@@ -128,6 +142,7 @@ def le_pallet() -> dict:
                 "day",
                 WEEKDAYS_5,
                 "holidays",
+                absence_reasons=_absence_reasons(),
                 capacity=48,
                 waiting_list=True,
                 cutoff_rules=leisure,
@@ -173,6 +188,7 @@ def vallet() -> dict:
                 "meal",
                 WEEKDAYS_4,
                 "school_terms",
+                absence_reasons=_absence_reasons(),
                 units=[unit("repas", "Repas", "1.50")],
                 cutoff_rules=six_days,
                 tariffs=[
@@ -187,6 +203,7 @@ def vallet() -> dict:
                 "hour",
                 WEEKDAYS_4,
                 "school_terms",
+                absence_reasons=_absence_reasons(),
                 units=[unit("heure", "Heure", "1.00")],
                 cutoff_rules=six_days,
                 tariffs=[tariff(year, qf("0.90", "1.45", "2.05"))],
@@ -198,6 +215,7 @@ def vallet() -> dict:
                 "day",
                 [2],
                 "school_terms",
+                absence_reasons=_absence_reasons(),
                 capacity=24,
                 waiting_list=True,
                 units=[unit("journee", "Journée", "8.00")],
@@ -211,6 +229,7 @@ def vallet() -> dict:
                 "day",
                 WEEKDAYS_5,
                 "holidays",
+                absence_reasons=_absence_reasons(),
                 capacity=40,
                 waiting_list=True,
                 units=[unit("journee", "Journée", "8.00")],
@@ -232,6 +251,7 @@ def vallet() -> dict:
                 "half_day",
                 [2],
                 "all",
+                absence_reasons=_absence_reasons(),
                 capacity=16,
                 units=[unit("demi-journee", "Demi-journée", "4.00")],
                 cutoff_rules=six_days,
@@ -268,6 +288,7 @@ def lutinville() -> dict:
                 "meal",
                 WEEKDAYS_4,
                 "school_terms",
+                absence_reasons=_absence_reasons(),
                 billing_mode="immediate",
                 enrolment_requires_validation=False,
                 units=[unit("repas", "Repas", "1.50")],
@@ -284,6 +305,7 @@ def lutinville() -> dict:
                 "session",
                 WEEKDAYS_4,
                 "school_terms",
+                absence_reasons=_absence_reasons(),
                 units=[unit("matin", "Matin", "1.50", 0), unit("soir", "Soir", "2.00", 1)],
                 tariffs=[
                     tariff(year, [(0, None, "1.20")], unit="matin"),

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from catalog.models import (
+    AbsenceReason,
     AgeGroupCapacity,
     BookingWindow,
     CalendarException,
@@ -33,6 +34,7 @@ SERVICE_CHILDREN: dict[str, tuple[type[models.Model], str]] = {
     "capacity_overrides": (CapacityOverride, "date"),
     "age_groups": (AgeGroupCapacity, "min_age_months"),
     "tariffs": (Tariff, "valid_from"),  # then residence, see _sort_key
+    "absence_reasons": (AbsenceReason, "position"),
 }
 # Links to a unit or a combination, written as its code.
 UNIT_LINKS = {CutoffRule: ("applies_to",), Tariff: ("unit", "combination")}
@@ -82,6 +84,7 @@ def catalog_export() -> dict[str, Any]:
         "tariffs__brackets",
         "tariffs__unit",
         "tariffs__combination",
+        "absence_reasons",
     )
     exceptions = CalendarException.objects.select_related("service")
     return {

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.text import slugify
 
 from catalog.models import (
+    AbsenceReason,
     AgeGroupCapacity,
     BookingWindow,
     CalendarException,
@@ -41,6 +42,7 @@ KEY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     CapacityOverride: ("date",),
     AgeGroupCapacity: ("min_age_months",),
     CalendarException: ("service", "start", "label"),
+    AbsenceReason: ("label",),
 }
 CODED = (ServiceUnit, UnitCombination)
 
@@ -58,6 +60,7 @@ PLACES: dict[type[models.Model], tuple[str, str | None]] = {
     AgeGroupCapacity: ("age_groups", "service"),
     Tariff: ("tariffs", "service"),
     TariffBracket: ("brackets", "tariff"),
+    AbsenceReason: ("absence_reasons", "service"),
 }
 
 

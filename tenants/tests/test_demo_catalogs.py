@@ -115,3 +115,13 @@ def test_lutinville_garderie_has_its_morning_and_evening(clisson):
 
         assert [u.code for u in garderie.units.all()] == ["matin", "soir"]
         assert day_price(garderie, {"soir"}) == [("Soir", Decimal("1.80"))]
+
+
+def test_le_pallets_services_take_an_illness_with_its_certificate_or_a_family_reason(le_pallet):
+    canteen = le_pallet["Restaurant scolaire"]
+
+    assert [(r.label, r.needs_proof) for r in canteen.absence_reasons.all()] == [
+        ("Maladie (certificat médical)", True),
+        ("Raison familiale", False),
+    ]
+    assert (canteen.absence_proof_days, canteen.absence_waiting_days) == (2, 1)  # a jour de carence
