@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +24,7 @@ from catalog.selectors import catalog_snapshot, services_with_rules
 from core.prefetch import rows
 from families.models import Child, Decision, Household
 from families.selectors import FamilyActor
-from reservations.models import Booking, Enrolment, ServiceDay, WaitingListEntry
+from reservations.models import Absence, Booking, Enrolment, ServiceDay, WaitingListEntry
 from reservations.places import places_left
 from reservations.waiting_selectors import waiting_ranks
 
@@ -45,11 +45,17 @@ class State(StrEnum):
     LOCKED = "locked"  # not modifiable: past, past the cutoff, outside the booking window or the enrolment
     FULL = "full"
     CLOSED = "closed"
-    # Filled by the registers (a later issue): the planning already says them.
-    PRESENT = "present"
-    ABSENT = "absent"
+    PRESENT = "present"  # filled by the registers (a later issue)
+    ABSENT = "absent"  # an absence reported, or decided not justified
     ABSENT_JUSTIFIED = "absent_justified"
 
+
+# A booked day covered by an absence: justified, or reported and not (yet) justified.
+ABSENCE_STATES = {
+    Absence.State.REPORTED: State.ABSENT,
+    Absence.State.UNJUSTIFIED: State.ABSENT,
+    Absence.State.JUSTIFIED: State.ABSENT_JUSTIFIED,
+}
 
 # In words and in a symbol, never colour alone.
 STATE_LABELS = {
@@ -255,6 +261,7 @@ def household_planning(
             household=household, child__in=children, service_id__in=service_ids, date__range=(month_start, month_end)
         )
         .exclude(state=Booking.State.CANCELLED, late_price="")
+        .annotate(absence_state=F("absence__state"))  # in the same query: the planning's count stays fixed
         .order_by("created", "pk")
     )
     basket = _basket(household, children, start, end) if with_basket else {}
@@ -312,6 +319,8 @@ def _day(snapshot, service, child, day, covering, held, refused, basket, counts,
                 Booking.State.CANCELLATION_REQUESTED: State.CANCELLATION_REQUESTED,
                 Booking.State.HELD: State.HELD,
             }.get(booking.state, State.BOOKED)
+            if booking.absence_state:
+                state = ABSENCE_STATES[booking.absence_state]
             decision = decide(service, day, unit.pk, CANCELLATION)
             changeable = decision.allowed and booking.state != Booking.State.CANCELLATION_REQUESTED
         else:

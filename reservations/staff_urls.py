@@ -1,11 +1,13 @@
 from django.urls import path
 
-from reservations import staff_views
+from reservations import absence_staff_views, staff_views
 
 app_name = "reservations_staff"
 urlpatterns = [
     path("", staff_views.queue, name="queue"),
     path("<int:enrolment_id>/", staff_views.enrolment_review, name="enrolment"),
     path("<int:enrolment_id>/attestation/", staff_views.attestation, name="attestation"),
+    path("absences/", absence_staff_views.absences, name="absences"),
+    path("absences/<int:absence_id>/", absence_staff_views.absence_review, name="absence"),
     path("guichet/foyers/<int:household_id>/enfants/<int:child_id>/", staff_views.counter, name="counter"),
 ]

@@ -55,7 +55,7 @@ from families.models import (
 )
 from families.selectors import COUNTER_SESSION_KEY
 from families.services import Address, child_link, dossier_open, household_create
-from reservations.models import BasketLine, Enrolment, WaitingListEntry
+from reservations.models import Absence, BasketLine, Enrolment, WaitingListEntry
 from storage.models import Document
 from tests.factories import (
     ChildFactory,
@@ -218,6 +218,7 @@ class Side:
     enrolment: dict[str, Enrolment]
     basket: dict[str, BasketLine]
     waiting: dict[str, WaitingListEntry]
+    absence: dict[str, Absence]
 
 
 @dataclass
@@ -665,6 +666,18 @@ ROUTES: dict[str, Row] = {
     # Waiting lists: a family's own entries (another's answer 404: reservations/tests/test_waiting_pages.py)
     "reservations:waiting_list": page(FAMILY, FORM),
     "reservations:waiting_list_join": page(FAMILY, FORM),  # without a day asked for: back to the lists
+    # Absences: a family's own (another household's, named in the form, answers 404:
+    # reservations/tests/test_absence_pages.py); family staff decide every one of their commune's
+    "reservations:absences": page(FAMILY, FORM),
+    "reservations:absence_new": page(
+        FAMILY,
+        FORM,
+        payload=lambda side: {"child": side.child["A"].pk, "service": side.service["S1"].pk, "first_day": "2030-09-03"},
+    ),
+    "reservations_staff:absences": page(FAMILY_STAFF),
+    "reservations_staff:absence": page(
+        FAMILY_STAFF, FORM, objects=commune_record("absence", "absence_id"), payload={"decision": "justified"}
+    ),
     "reservations_staff:queue": page(
         FAMILY_STAFF, FORM, payload=lambda side: {"enrolment": [side.enrolment["A"].pk]}
     ),  # the ticked requests are validated together
@@ -1117,6 +1130,22 @@ def _waiting(records: dict, children: dict[str, str], **pk) -> dict[str, Waiting
     }
 
 
+def _absences(records: dict, **pk) -> dict[str, Absence]:
+    """Household A's child reported absent from S1 with a reason of S1's (decided on staff's page)."""
+    service, day = records["service"]["S1"], date(2030, 9, 3)
+    reason = catalog.AbsenceReason.objects.create(service=service, label="Maladie", needs_proof=True, **pk)
+    absence = Absence.objects.create(
+        child=records["child"]["A"],
+        household=records["household"]["A"],
+        service=service,
+        reason=reason,
+        first_day=day,
+        last_day=day,
+        **pk,
+    )
+    return {"A": absence}
+
+
 def _assert_apart(sides: dict[str, Side]) -> None:
     """No record of one commune has an id of a record of the other: "another commune's object" is a real miss."""
     for side in sides.values():
@@ -1141,6 +1170,7 @@ def _build_world() -> World:
         records["enrolment"] = _enrolments(records, {"A": "A", "B": "B", "C": "A"})
         records["basket"] = _basket(records, {"A": "A", "B": "B", "C": "A"})
         records["waiting"] = _waiting(records, {"A": "A", "B": "B", "C": "A"})
+        records["absence"] = _absences(records)
         clisson = Side(schema=CLISSON.slug, **records)
         Branding.objects.update(logo=f"{CLISSON.slug}/branding/logo.png")
     for key, user in users.items():
@@ -1159,6 +1189,7 @@ def _build_world() -> World:
         records["enrolment"] = _enrolments(records, {"A": "A"}, pk=FAR)
         records["basket"] = _basket(records, {"A": "A"}, pk=FAR)
         records["waiting"] = _waiting(records, {"A": "A"}, pk=FAR)
+        records["absence"] = _absences(records, pk=FAR)
         gorges = Side(schema=GORGES.slug, **records)
         Branding.objects.update(logo=f"{GORGES.slug}/branding/logo.png")
     sessions["gorges_admin"] = signed_in(gorges_admin, GORGES.host).cookies[settings.SESSION_COOKIE_NAME].value

@@ -66,6 +66,8 @@ NOT_AUDITED = {
     "reservations:waiting_list_join": "linked from a full day only, and the demo has none: "
     "tests/e2e/test_waiting_list.py fills a Wednesday and runs axe on this page",
     "reservations_staff:attestation": "the attestation d'inscription, a PDF sent as a download",
+    "reservations_staff:absence": "linked from the absences to decide, and the demo reports none: "
+    "tests/e2e/test_absences.py reports one and runs axe on this page",
     "console:commune_status": "POST only: the commune list's buttons, redirected back to the list",
     "account_set_password": "redirects to the password change page: only accounts without a password see it, "
     "and those cannot log in (they activate their account through account_activate)",
