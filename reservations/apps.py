@@ -11,7 +11,7 @@ class ReservationsConfig(AppConfig):
         from catalog.days import register_places_taken
         from families.panels import register_child_panel, register_queue_panel
         from notifications.kinds import register_kinds
-        from reservations import absence_staff_views, staff_views, views
+        from reservations import absence_staff_views, closure_views, staff_views, views
         from reservations.notifications import KINDS
         from reservations.places import children_booked
 
@@ -19,6 +19,7 @@ class ReservationsConfig(AppConfig):
         # The child's page lists its enrolments and bookings; the families queue, the enrolments to review.
         register_child_panel(views.child_panel)
         register_queue_panel(staff_views.queue_panel)
+        register_queue_panel(closure_views.closures_panel)
         register_queue_panel(absence_staff_views.absences_panel)
         register_places_taken(children_booked)  # the catalogue's days show the places left
 
@@ -31,6 +32,7 @@ class ReservationsConfig(AppConfig):
                 "reservations.requirement": _("pièce demandée à l'inscription"),
                 "reservations.payment": _("paiement enregistré au guichet"),
                 "reservations.requirement_delete": _("pièce demandée à l'inscription retirée"),
+                "reservations.closure": _("fermeture exceptionnelle d'un jour"),
                 "reservations.absence": _("absence signalée"),
                 "reservations.absence_proof": _("justificatif d'absence envoyé"),
                 "reservations.absence_decision": _("décision sur une absence"),

@@ -55,7 +55,7 @@ from families.models import (
 )
 from families.selectors import COUNTER_SESSION_KEY
 from families.services import Address, child_link, dossier_open, household_create
-from reservations.models import Absence, BasketLine, Enrolment, WaitingListEntry
+from reservations.models import Absence, BasketLine, Closure, Enrolment, WaitingListEntry
 from storage.models import Document
 from tests.factories import (
     ChildFactory,
@@ -218,6 +218,7 @@ class Side:
     enrolment: dict[str, Enrolment]
     basket: dict[str, BasketLine]
     waiting: dict[str, WaitingListEntry]
+    day_closure: dict[str, Closure]
     absence: dict[str, Absence]
 
 
@@ -698,6 +699,14 @@ ROUTES: dict[str, Row] = {
             "action": "book",
         },
     ),
+    # Closures: administrators close a day after bookings exist (they change the commune's calendar)
+    "reservations_staff:closures": page(CATALOG_ADMIN),
+    "reservations_staff:closure_new": page(
+        CATALOG_ADMIN,
+        FORM,
+        payload=lambda side: {"date": "2030-09-03", "cause": "strike", "label": "Grève", "site": side.site["A"].pk},
+    ),  # GET previews, POST confirms
+    "reservations_staff:closure": page(CATALOG_ADMIN, objects=commune_record("day_closure", "closure_id")),
     # The last route of each API prefix: a path that names no operation is a 404 in the API's error shape, for
     # everyone and any method (no session read, nothing written)
     **{
@@ -1146,6 +1155,14 @@ def _absences(records: dict, **pk) -> dict[str, Absence]:
     return {"A": absence}
 
 
+def _day_closures(records: dict, **pk) -> dict[str, Closure]:
+    """A strike day of service S1, decided after bookings (the closure's page is staff's)."""
+    closure = Closure.objects.create(
+        date=date(2030, 9, 3), cause="strike", label="Grève", service=records["service"]["S1"], **pk
+    )
+    return {"A": closure}
+
+
 def _assert_apart(sides: dict[str, Side]) -> None:
     """No record of one commune has an id of a record of the other: "another commune's object" is a real miss."""
     for side in sides.values():
@@ -1170,6 +1187,7 @@ def _build_world() -> World:
         records["enrolment"] = _enrolments(records, {"A": "A", "B": "B", "C": "A"})
         records["basket"] = _basket(records, {"A": "A", "B": "B", "C": "A"})
         records["waiting"] = _waiting(records, {"A": "A", "B": "B", "C": "A"})
+        records["day_closure"] = _day_closures(records)
         records["absence"] = _absences(records)
         clisson = Side(schema=CLISSON.slug, **records)
         Branding.objects.update(logo=f"{CLISSON.slug}/branding/logo.png")
@@ -1189,6 +1207,7 @@ def _build_world() -> World:
         records["enrolment"] = _enrolments(records, {"A": "A"}, pk=FAR)
         records["basket"] = _basket(records, {"A": "A"}, pk=FAR)
         records["waiting"] = _waiting(records, {"A": "A"}, pk=FAR)
+        records["day_closure"] = _day_closures(records, pk=FAR)
         records["absence"] = _absences(records, pk=FAR)
         gorges = Side(schema=GORGES.slug, **records)
         Branding.objects.update(logo=f"{GORGES.slug}/branding/logo.png")

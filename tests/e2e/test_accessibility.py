@@ -68,6 +68,8 @@ NOT_AUDITED = {
     "reservations_staff:attestation": "the attestation d'inscription, a PDF sent as a download",
     "reservations_staff:absence": "linked from the absences to decide, and the demo reports none: "
     "tests/e2e/test_absences.py reports one and runs axe on this page",
+    "reservations_staff:closure": "linked from the closures list once a day is closed, and the demo closes none: "
+    "tests/e2e/test_closures.py closes one and runs axe on this page (and on the closure's preview)",
     "console:commune_status": "POST only: the commune list's buttons, redirected back to the list",
     "account_set_password": "redirects to the password change page: only accounts without a password see it, "
     "and those cannot log in (they activate their account through account_activate)",

@@ -1,0 +1,96 @@
+"""In headless Chromium: a strike day closes one school's canteen. The agent fills the closure form, reads
+the preview's count, confirms; the family of that school's child is e-mailed why, its booking is cancelled
+by the closure and never billed, the other school's child keeps its meal; the pages pass axe."""
+
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import Portal, log_in, read_mailbox
+from tests.e2e.test_planning_basket import day_label
+from tests.e2e.test_waiting_list import a_school_wednesday, audit
+
+SERVICE = "Restaurant scolaire"
+SCHOOL = "École publique du Pallet"
+MESSAGE = "Grève des enseignants de l'école publique : pas de cantine pour ses élèves."
+SETUP = """
+from datetime import date
+from django_tenants.utils import schema_context
+from catalog.models import SchoolYear, Service
+from families.models import Child, ChildHousehold, Decision, Household, Schooling
+from reservations.models import Enrolment
+from reservations.services import Channel, DayRequest, bookings_take
+DAY = date.fromisoformat("{day}")
+with schema_context("lepallet"):
+    service = Service.objects.get(name="{service}")
+    year = SchoolYear.objects.filter(start__lte=DAY, end__gte=DAY).get()
+    mine = Household.objects.get(guardians__email="parent@lepallet.test")
+    other = Household.objects.get_or_create(name="Famille Voisine", defaults={{"status": Decision.VALIDATED}})[0]
+    for household, name, school in ((mine, "Inès", "{school}"), (other, "Hugo", "École Sainte-Marie")):
+        child = Child.objects.filter(households=household, first_name=name).first()
+        if child is None:
+            child = Child.objects.create(
+                first_name=name, last_name="Démo", birth_date=date(2018, 4, 2), status=Decision.VALIDATED
+            )
+            ChildHousehold.objects.create(child=child, household=household)
+        Schooling.objects.update_or_create(child=child, school_year=year, defaults={{"school": school, "level": "CE2"}})
+        Enrolment.objects.get_or_create(child=child, household=household, service=service, school_year=year,
+            defaults={{"start": year.start, "end": year.end, "status": Decision.VALIDATED}})
+        bookings_take(actor=None, requests=[DayRequest(child, household, service, DAY, frozenset({{"repas"}}))],
+            channel=Channel.ONLINE)
+"""
+CHECK = """
+from datetime import date
+from django_tenants.utils import schema_context
+from reservations.models import AmountOwed, Booking
+with schema_context("lepallet"):
+    ines = Booking.objects.get(child__first_name="Inès", date=date.fromisoformat("{day}"))
+    hugo = Booking.objects.get(child__first_name="Hugo", date=date.fromisoformat("{day}"))
+    assert ines.state == "cancelled" and ines.closure.label == "{message}", (ines.state, ines.closure)
+    assert hugo.state == "confirmed" and hugo.closure is None, (hugo.state, hugo.closure)
+    assert not AmountOwed.objects.filter(booking=ines).exists()  # billed after the month: nothing was paid
+"""
+
+
+def test_a_strike_day_closes_one_schools_canteen_and_its_families_are_told_and_not_billed(
+    browser: Browser, page: Page, portal: Portal
+):
+    day = a_school_wednesday(date.today()) + timedelta(days=1)  # a Thursday the canteen serves
+    portal.manage("shell", "-c", SETUP.format(day=day.isoformat(), service=SERVICE, school=SCHOOL))
+    already = len(read_mailbox(portal))
+
+    log_in(page, portal, "lepallet", "mairie@lepallet.test")
+    page.goto(portal.url("lepallet", "/gestion/familles/"))
+    page.get_by_role("link", name=re.compile("Fermer un jour")).click()
+    audit(page)
+    page.get_by_role("link", name="Décider une fermeture").click()
+    audit(page)
+    page.get_by_label("Jour fermé").fill(f"{day:%Y-%m-%d}")
+    page.get_by_label("Cause").select_option(label="grève")
+    page.get_by_label("Message aux familles").fill(MESSAGE)
+    page.get_by_role("combobox", name=re.compile("^Service")).select_option(label=SERVICE)
+    page.get_by_label("École").select_option(SCHOOL)
+    page.get_by_role("button", name="Voir ce que la fermeture annule").click()
+    preview = page.get_by_role("region", name=re.compile("Si vous confirmez la fermeture"))
+    expect(preview).to_contain_text("1 réservation de 1 famille sera annulée, 0,00 € à rembourser")
+    expect(preview).to_contain_text("Le jour reste ouvert aux autres enfants")
+    expect(preview).to_contain_text("Inès")
+    audit(page)
+    page.get_by_role("button", name="Confirmer la fermeture").click()
+    expect(page.locator(".messages")).to_contain_text("Fermeture enregistrée : 1 famille prévenue par e-mail.")
+    expect(page.get_by_role("main")).to_contain_text("1 réservation annulée, jamais facturée")
+    audit(page)
+
+    mails = read_mailbox(portal)[already:]
+    closed = [body for subject, body in mails if f"Fermeture exceptionnelle le {day_label(day)}" in subject]
+    assert len(closed) == 1, [subject for subject, _body in mails]  # one family, once
+    closed = closed[0]
+    assert MESSAGE in closed and "Inès — Restaurant scolaire (Repas)" in closed and "pas facturées" in closed
+    portal.manage("shell", "-c", CHECK.format(day=day.isoformat(), message=MESSAGE))
+
+    family = browser.new_context(locale="fr-FR").new_page()
+    log_in(family, portal, "lepallet", "parent@lepallet.test")
+    family.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={day:%Y-%m-%d}"))
+    expect(family.get_by_label(f"Inès, {day_label(day)}, {SERVICE}, Repas")).not_to_be_checked()
+    family.context.close()
