@@ -282,6 +282,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reservations.tasks.settle_pending_requests_everywhere",
         "schedule": crontab(minute="*/15"),
     },
+    "allocations-due": {"task": "reservations.tasks.run_due_allocations_everywhere", "schedule": crontab(minute="*/5")},
     "document-expiry-reminders": {
         "task": "families.tasks.remind_expiring_documents_everywhere",
         "schedule": crontab(hour=7, minute=30),

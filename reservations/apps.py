@@ -11,7 +11,7 @@ class ReservationsConfig(AppConfig):
         from catalog.days import register_places_taken
         from families.panels import register_child_panel, register_queue_panel
         from notifications.kinds import register_kinds
-        from reservations import absence_staff_views, closure_views, staff_views, views
+        from reservations import absence_staff_views, allocation_views, closure_views, staff_views, views
         from reservations.notifications import KINDS
         from reservations.places import children_booked
 
@@ -21,6 +21,7 @@ class ReservationsConfig(AppConfig):
         register_queue_panel(staff_views.queue_panel)
         register_queue_panel(closure_views.closures_panel)
         register_queue_panel(absence_staff_views.absences_panel)
+        register_queue_panel(allocation_views.allocations_panel)
         register_places_taken(children_booked)  # the catalogue's days show the places left
 
         register_action_labels(

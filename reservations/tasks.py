@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from core.queue import for_each_active_commune
+from reservations.services.allocation import allocations_due
 from reservations.services.basket import holds_release
 from reservations.services.requests import pending_requests_settle
 from reservations.services.waiting import offers_expire
@@ -27,3 +28,15 @@ def release_expired_holds_everywhere() -> int:
 @shared_task
 def release_expired_holds() -> int:
     return holds_release() + offers_expire()
+
+
+@shared_task
+def run_due_allocations_everywhere() -> int:
+    """Every five minutes (beat): each active commune allocates the places of the booking windows whose
+    requests have closed."""
+    return for_each_active_commune(run_due_allocations)
+
+
+@shared_task
+def run_due_allocations() -> int:
+    return allocations_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reservations import absence_views, basket_views, planning_views, views, waiting_views
+from reservations import absence_views, allocation_views, basket_views, planning_views, views, waiting_views
 
 app_name = "reservations"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("panier/", basket_views.basket, name="basket"),
     path("liste-d-attente/", waiting_views.waiting_list, name="waiting_list"),
     path("liste-d-attente/rejoindre/", waiting_views.waiting_list_join, name="waiting_list_join"),
+    path("attribution/", allocation_views.allocation_requests, name="allocation_requests"),
     path("absences/", absence_views.absences, name="absences"),
     path("absences/signaler/", absence_views.absence_new, name="absence_new"),
 ]

@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -218,8 +218,8 @@ class Side:
     enrolment: dict[str, Enrolment]
     basket: dict[str, BasketLine]
     waiting: dict[str, WaitingListEntry]
-    day_closure: dict[str, Closure]
     absence: dict[str, Absence]
+    day_closure: dict[str, Closure]
 
 
 @dataclass
@@ -667,6 +667,11 @@ ROUTES: dict[str, Row] = {
     # Waiting lists: a family's own entries (another's answer 404: reservations/tests/test_waiting_pages.py)
     "reservations:waiting_list": page(FAMILY, FORM),
     "reservations:waiting_list_join": page(FAMILY, FORM),  # without a day asked for: back to the lists
+    # Allocation by draw: a family asks for days of its children's services (its own requests only: a
+    # withdrawal of another household's answers 404, reservations/tests/test_allocation_pages.py); staff run it
+    "reservations:allocation_requests": page(FAMILY, FORM),
+    "reservations_staff:allocations": page(FAMILY_STAFF),
+    "reservations_staff:allocation": page(FAMILY_STAFF, FORM, objects=commune_record("window", "window_id", "draw")),
     # Absences: a family's own (another household's, named in the form, answers 404:
     # reservations/tests/test_absence_pages.py); family staff decide every one of their commune's
     "reservations:absences": page(FAMILY, FORM),
@@ -1006,7 +1011,17 @@ def _catalog(schema: str, manager=None, far: bool = False) -> dict:
         "window": {
             "S1": catalog.BookingWindow.objects.create(
                 service=first, first_day=date(2030, 9, 1), last_day=date(2030, 12, 20), opens_at=now, **pk()
-            )
+            ),
+            # Places allocated after the requests (the staff's allocation page): February, far from the others.
+            "draw": catalog.BookingWindow.objects.create(
+                service=first,
+                first_day=date(2031, 2, 1),
+                last_day=date(2031, 2, 28),
+                opens_at=now,
+                requests_until=now + timedelta(days=10),
+                allocation=catalog.BookingWindow.Allocation.DRAW,
+                **pk(),
+            ),
         },
         "capacity": {
             "S1": catalog.CapacityOverride.objects.create(service=first, date=date(2030, 10, 1), capacity=10, **pk())
@@ -1139,6 +1154,14 @@ def _waiting(records: dict, children: dict[str, str], **pk) -> dict[str, Waiting
     }
 
 
+def _day_closures(records: dict, **pk) -> dict[str, Closure]:
+    """A strike day of service S1, decided after bookings (the closure's page is staff's)."""
+    closure = Closure.objects.create(
+        date=date(2030, 9, 3), cause="strike", label="Grève", service=records["service"]["S1"], **pk
+    )
+    return {"A": closure}
+
+
 def _absences(records: dict, **pk) -> dict[str, Absence]:
     """Household A's child reported absent from S1 with a reason of S1's (decided on staff's page)."""
     service, day = records["service"]["S1"], date(2030, 9, 3)
@@ -1153,14 +1176,6 @@ def _absences(records: dict, **pk) -> dict[str, Absence]:
         **pk,
     )
     return {"A": absence}
-
-
-def _day_closures(records: dict, **pk) -> dict[str, Closure]:
-    """A strike day of service S1, decided after bookings (the closure's page is staff's)."""
-    closure = Closure.objects.create(
-        date=date(2030, 9, 3), cause="strike", label="Grève", service=records["service"]["S1"], **pk
-    )
-    return {"A": closure}
 
 
 def _assert_apart(sides: dict[str, Side]) -> None:
@@ -1187,8 +1202,8 @@ def _build_world() -> World:
         records["enrolment"] = _enrolments(records, {"A": "A", "B": "B", "C": "A"})
         records["basket"] = _basket(records, {"A": "A", "B": "B", "C": "A"})
         records["waiting"] = _waiting(records, {"A": "A", "B": "B", "C": "A"})
-        records["day_closure"] = _day_closures(records)
         records["absence"] = _absences(records)
+        records["day_closure"] = _day_closures(records)
         clisson = Side(schema=CLISSON.slug, **records)
         Branding.objects.update(logo=f"{CLISSON.slug}/branding/logo.png")
     for key, user in users.items():
@@ -1207,8 +1222,8 @@ def _build_world() -> World:
         records["enrolment"] = _enrolments(records, {"A": "A"}, pk=FAR)
         records["basket"] = _basket(records, {"A": "A"}, pk=FAR)
         records["waiting"] = _waiting(records, {"A": "A"}, pk=FAR)
-        records["day_closure"] = _day_closures(records, pk=FAR)
         records["absence"] = _absences(records, pk=FAR)
+        records["day_closure"] = _day_closures(records, pk=FAR)
         gorges = Side(schema=GORGES.slug, **records)
         Branding.objects.update(logo=f"{GORGES.slug}/branding/logo.png")
     sessions["gorges_admin"] = signed_in(gorges_admin, GORGES.host).cookies[settings.SESSION_COOKIE_NAME].value
