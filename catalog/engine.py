@@ -65,6 +65,20 @@ REASON_MESSAGES = {
 }
 
 
+# What the engine refuses before it counts places: a full day comes after these, before the cutoff.
+BEFORE_FULL = frozenset(
+    {
+        Reason.NOT_BOOKABLE_ONLINE,
+        Reason.CLOSED,
+        Reason.PAST,
+        Reason.WINDOW_NOT_OPEN,
+        Reason.WINDOW_CLOSED,
+        Reason.DRAW_REQUESTS,
+        Reason.DRAW_PENDING,
+    }
+)
+
+
 @dataclass(frozen=True)
 class CatalogSnapshot:
     """What the engine needs about some services over a date range."""

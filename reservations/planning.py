@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import calendar, engine, pricing
-from catalog.engine import ChangeDecision, LateCharge, Reason
+from catalog.engine import BEFORE_FULL, ChangeDecision, LateCharge, Reason
 from catalog.models import CalendarException, CutoffRule, Service, ServiceUnit
 from catalog.selectors import catalog_snapshot, services_with_rules
 from core.prefetch import rows
@@ -29,7 +29,6 @@ from reservations.places import places_left
 from reservations.waiting_selectors import waiting_ranks
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
-BEFORE_FULL = {Reason.NOT_BOOKABLE_ONLINE, Reason.CLOSED, Reason.PAST, Reason.WINDOW_NOT_OPEN, Reason.WINDOW_CLOSED}
 MAX_DAYS = 62  # the longest range a page asks for (a month, and a margin)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog import engine, pricing
-from catalog.engine import ChangeDecision, Reason
+from catalog.engine import BEFORE_FULL, ChangeDecision, Reason
 from catalog.models import CutoffRule, Service, ServiceUnit
 from catalog.selectors import catalog_snapshot, services_with_rules
 from core.prefetch import rows
@@ -103,18 +103,6 @@ def bookings_take(
         _insert(outcome.changed, actor, now)
         _record(outcome.changed, actor, channel, days.values(), now)
     return outcome
-
-
-# What the engine refuses before it counts places: a full day comes after these, before the cutoff.
-BEFORE_FULL = {
-    Reason.NOT_BOOKABLE_ONLINE,
-    Reason.CLOSED,
-    Reason.PAST,
-    Reason.WINDOW_NOT_OPEN,
-    Reason.WINDOW_CLOSED,
-    Reason.DRAW_REQUESTS,
-    Reason.DRAW_PENDING,
-}
 
 
 class _Rules:
