@@ -123,6 +123,7 @@ def waiting_offer_decline(*, actor: User, household: Household, entry: WaitingLi
     ensure_acts_for(actor, household)
     now = now or timezone.now()
     with transaction.atomic():
+        lock_service_days([(entry.service_id, entry.date)])  # the day before the entry, as every other path
         entry = _offered(household, entry, now)
         _offers_close([entry], Entry.State.DECLINED, actor, "place refusée", now)
 
@@ -131,11 +132,11 @@ def offers_expire(now: datetime | None = None) -> int:
     """Offers not accepted in time pass to the next in line (beat, every minute, with the holds)."""
     now = now or timezone.now()
     with transaction.atomic():
-        entries = list(
-            Entry.objects.select_for_update(of=("self",))
-            .filter(state=Entry.State.OFFERED, offered_until__lte=now)
-            .select_related("booking__child", "booking__service")
-        )
+        due = Entry.objects.filter(state=Entry.State.OFFERED, offered_until__lte=now)
+        # The days before the entries, in the order every path takes them (a closure, a cancellation that
+        # serves the line): two of them meeting wait for each other instead of deadlocking.
+        lock_service_days(set(due.values_list("service_id", "date")))
+        entries = list(due.select_for_update(of=("self",)).select_related("booking__child", "booking__service"))
         _offers_close(entries, Entry.State.EXPIRED, None, "proposition expirée", now)
     return len(entries)
 
