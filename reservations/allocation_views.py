@@ -101,7 +101,7 @@ def allocations_panel(*, user: User) -> Panel | None:
     if not can(user, Capability.FAMILIES_REVIEW):
         return None
     windows = list(draw_windows().filter(allocated_at__isnull=True)[:5])
-    return Panel("reservations/staff/allocations_panel.html", {"windows": windows}) if windows else None
+    return Panel("reservations/staff/allocations_panel.html", {"windows": windows})
 
 
 @require_safe

@@ -234,12 +234,16 @@ def vallet() -> dict:
                 waiting_list=True,
                 units=[unit("journee", "Journée", "8.00")],
                 cutoff_rules=six_days,
+                # Seed 002's summer opens in March: requests for a fortnight, then places by priority and draw.
                 booking_windows=[
                     {
                         "first_day": summer_start,
                         "last_day": summer_end,
                         "opens_at": f"{year['end'][:4]}-03-08T08:30:00+01:00",
                         "closes_at": None,
+                        "allocation": "draw",
+                        "requests_until": f"{year['end'][:4]}-03-22T12:00:00+01:00",
+                        "priorities": ["resident", "sibling"],
                     }
                 ],
                 tariffs=[tariff(year, qf("8.50", "12.80", "16.40"))],

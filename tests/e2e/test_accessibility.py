@@ -63,6 +63,8 @@ NOT_AUDITED = {
     "families_staff:counter_start": "POST only: the household file's button, redirected to the family's dashboard",
     "families_staff:counter_stop": "POST only: the counter banner's button, redirected to the household file",
     "reservations:attestation": "the attestation d'inscription, a PDF sent as a download",
+    "reservations_staff:allocation": "a window allocating by draw: the demo's is Vallet's, this audit logs in "
+    "at Le Pallet; tests/e2e/test_allocation.py runs axe on it",
     "reservations:waiting_list_join": "linked from a full day only, and the demo has none: "
     "tests/e2e/test_waiting_list.py fills a Wednesday and runs axe on this page",
     "reservations_staff:attestation": "the attestation d'inscription, a PDF sent as a download",
