@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
+from catalog.models import BookingWindow
 from core.access import capability_required
 from core.roles import Capability, can
 from families.models import Child, Decision
@@ -34,6 +35,11 @@ from reservations.services.allocation import (
 )
 
 allocation_staff_required = capability_required(Capability.FAMILIES_REVIEW)
+
+
+def _priorities(window) -> list[str]:
+    """The window's priorities' names, in its order (an ArrayField of choices has no get_…_display)."""
+    return [BookingWindow.Priority(p).label for p in window.priorities]
 
 
 def _days(window) -> list:
@@ -59,7 +65,7 @@ def allocation_requests(request: HttpRequest, actor: FamilyActor) -> HttpRespons
     enrolled = Child.objects.filter(
         enrolments__household=actor.household, enrolments__status=Decision.VALIDATED
     ).distinct()
-    open_windows = [(w, _days(w)) for w in windows if w.allocated_at is None and now < w.requests_until]
+    open_windows = [(w, _days(w), _priorities(w)) for w in windows if w.allocated_at is None and now < w.requests_until]
     context = {
         "open_windows": open_windows,
         "requests": requests_of(actor, windows),
@@ -130,6 +136,7 @@ def allocation(request: HttpRequest, window_id: int) -> HttpResponse:
         return redirect("reservations_staff:allocation", window_id=window.pk)
     context = {
         "window": window,
+        "priorities": _priorities(window),
         "seed": seed,
         "drawn": allocation_draw(window, seed) if seed is not None and window.allocated_at is None else [],
         "runs": list(window.runs.select_related("run_by")),

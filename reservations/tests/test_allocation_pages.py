@@ -1,6 +1,7 @@
 """Allocation by draw as people use it: a parent asks for days from /famille/attribution/ and reads the
 outcome; an agent previews the draw with a seed, runs it and reads its journal."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -57,3 +58,17 @@ def test_a_parent_cannot_reach_the_staff_pages(window, asking):  # noqa: F811
     page = signed_in(parent_of(households["Ana"]))
 
     assert page.get(f"/gestion/inscriptions/attributions/{window.pk}/").status_code == 403
+
+
+def test_both_pages_name_the_windows_priorities_in_its_order(window, centre, year, agent, frozen_at):  # noqa: F811
+    frozen_at(OPENS + timedelta(days=1))
+    martin = family("Famille Martin")
+    enrolled(martin, "Léa", centre, year)
+    said = "Priorités, dans l'ordre : familles de la commune, frères et sœurs demandés ou inscrits le même jour."
+
+    asking_page = html.unescape(signed_in(parent_of(martin)).get("/famille/attribution/").content.decode())
+    staff_page = html.unescape(
+        signed_in(agent).get(f"/gestion/inscriptions/attributions/{window.pk}/").content.decode()
+    )
+    assert said in asking_page
+    assert said in " ".join(staff_page.split())
