@@ -40,6 +40,10 @@ class Reason(StrEnum):
     UNIT_REQUIRES = "unit_requires"
     UNITS_EXCLUDE = "units_exclude"
     NOT_COVERED = "not_covered"
+    WEEK_MINIMUM = "week_minimum"
+    WHOLE_WEEKS = "whole_weeks"
+    WHOLE_STAY = "whole_stay"
+    WEEKS_CAP = "weeks_cap"
 
 
 REASON_MESSAGES = {
@@ -62,6 +66,13 @@ REASON_MESSAGES = {
     ),
     Reason.UNITS_EXCLUDE: _("Ces unités ne se réservent pas ensemble le même jour : retirez-en une."),
     Reason.NOT_COVERED: _("Ces unités ne correspondent à aucune formule facturée : ajoutez-en ou retirez-en une."),
+    # Followed by the number of days or weeks.
+    Reason.WEEK_MINIMUM: _("Ce service se réserve par semaine d'un nombre minimum de jours :"),
+    Reason.WHOLE_WEEKS: _(
+        "Ce service se réserve par semaines entières : tous les jours ouverts de la semaine, ou aucun."
+    ),
+    Reason.WHOLE_STAY: _("Ce séjour se réserve en entier : tous ses jours, ou aucun."),
+    Reason.WEEKS_CAP: _("Le nombre de semaines par famille sur cette période est atteint :"),
 }
 
 

@@ -119,6 +119,8 @@ class ServiceForm(CatalogForm):
             "waiting_list_margin_hours",
             "waiting_list_offer_hours",
             "waiting_list_siblings_first",
+            "min_days_per_week",
+            "whole_weeks",
             "absence_proof_days",
             "absence_waiting_days",
             "bookable_online",
@@ -237,7 +239,17 @@ class ServiceExceptionForm(CatalogForm):
 class BookingWindowForm(CatalogForm):
     class Meta:
         model = models.BookingWindow
-        fields = ["first_day", "last_day", "opens_at", "closes_at", "allocation", "requests_until", "priorities"]
+        fields = [
+            "first_day",
+            "last_day",
+            "opens_at",
+            "closes_at",
+            "allocation",
+            "requests_until",
+            "priorities",
+            "whole_period",
+            "max_weeks_per_household",
+        ]
         formfield_callback = html5_formfield
 
 

@@ -86,6 +86,11 @@ class BookingWindow(models.Model):
         blank=True,
     )
     allocated_at = models.DateTimeField(_("places attribuées le"), null=True, blank=True)
+    # A stay (séjour): its days are booked all together; and a cap on the weeks a family books (summer).
+    whole_period = models.BooleanField(_("séjour : les jours de la période se réservent ensemble"), default=False)
+    max_weeks_per_household = models.PositiveSmallIntegerField(
+        _("semaines par famille au maximum"), null=True, blank=True, help_text=_("vide = sans limite")
+    )
 
     class Meta:
         verbose_name = _("période de réservation")

@@ -182,6 +182,11 @@ class Service(models.Model):
     waiting_list_siblings_first = models.BooleanField(
         _("liste d'attente : priorité aux frères et sœurs déjà réservés ce jour-là"), default=False
     )
+    # Holiday centres (seed 002): a child's week holds at least N days, or is booked whole.
+    min_days_per_week = models.PositiveSmallIntegerField(
+        _("jours par semaine au minimum"), null=True, blank=True, help_text=_("vide = sans minimum")
+    )
+    whole_weeks = models.BooleanField(_("par semaines entières"), default=False)
     absence_proof_days = models.PositiveSmallIntegerField(
         _("absence : jours pour ajouter le justificatif"),
         default=2,

@@ -21,6 +21,7 @@ from families.services.common import ensure_acts_for
 from reservations.models import BasketLine, Booking, BookingEvent
 from reservations.notifications import send_basket_confirmation
 from reservations.places import lock_service_days, place_freed, save_counts
+from reservations.services import period_rules
 from reservations.services.bookings import Channel, DayRequest, Outcome, bookings_cancel, bookings_take
 from reservations.services.waiting import waiting_lists_serve
 
@@ -99,7 +100,7 @@ class LineRefusal:
 
     @property
     def message(self) -> str:
-        return str(REASON_MESSAGES[self.reason])
+        return f"{REASON_MESSAGES[self.reason]} {self.detail}".strip()
 
 
 @dataclass
@@ -140,17 +141,7 @@ def _validate(actor: User, household: Household, now: datetime, all_or_none: boo
         if not lines:
             return BasketOutcome()
         services = {s.pk: s for s in services_with_rules().filter(pk__in={line.service_id for line in lines})}
-        held = _held_by_line(household, lines)
-        leaving = [b for line in lines for b in held[_key(line)] if b.unit.code not in line.units]
-        arriving = {_key(line): set(line.units) for line in lines}
-        cancelled = bookings_cancel(actor=actor, bookings=leaving, channel=Channel.ONLINE, now=now, arriving=arriving)
-        requests = [
-            DayRequest(line.child, household, services[line.service_id], line.date, frozenset(line.units))
-            for line in lines
-            if line.units
-        ]
-        booked = bookings_take(actor=actor, requests=requests, channel=Channel.ONLINE, now=now)
-        outcome = _by_line(lines, cancelled, booked)
+        outcome = _apply(actor, household, lines, services, now)
         if all_or_none and outcome.refused:
             raise _AllOrNone(outcome.refused)  # rolls back every booking, cancellation and count above
         BasketLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
@@ -163,6 +154,39 @@ def _validate(actor: User, household: Household, now: datetime, all_or_none: boo
                 refused=[_refusal_said(refusal) for refusal in outcome.refused],
             )
     return outcome
+
+
+def _apply(actor: User, household: Household, lines: list[BasketLine], services: dict, now: datetime) -> BasketOutcome:
+    """The lines applied; those whose week or period then breaks a holiday centre's rule are left out and
+    the rest applied again. Each pass leaves out at least one more line, so it ends."""
+    left_out: dict[int, tuple] = {}
+    rules = period_rules.governed(services, lines)
+    while True:
+        kept = [line for line in lines if line.pk not in left_out]
+        savepoint = transaction.savepoint() if rules else None
+        outcome = _apply_lines(actor, household, kept, services, now)
+        broken = period_rules.period_refusals(household, kept, services) if rules and kept else {}
+        if not broken:
+            break
+        transaction.savepoint_rollback(savepoint)
+        said = {r.line.pk: (r.reason, r.detail) for r in outcome.refused}  # a full day stays "full"
+        left_out |= {pk: said.get(pk, why) for pk, why in broken.items()}
+    outcome.refused += [LineRefusal(line, *left_out[line.pk]) for line in lines if line.pk in left_out]
+    return outcome
+
+
+def _apply_lines(actor, household, lines: list[BasketLine], services: dict, now: datetime) -> BasketOutcome:
+    held = _held_by_line(household, lines)
+    leaving = [b for line in lines for b in held[_key(line)] if b.unit.code not in line.units]
+    arriving = {_key(line): set(line.units) for line in lines}
+    cancelled = bookings_cancel(actor=actor, bookings=leaving, channel=Channel.ONLINE, now=now, arriving=arriving)
+    requests = [
+        DayRequest(line.child, household, services[line.service_id], line.date, frozenset(line.units))
+        for line in lines
+        if line.units
+    ]
+    booked = bookings_take(actor=actor, requests=requests, channel=Channel.ONLINE, now=now)
+    return _by_line(lines, cancelled, booked)
 
 
 def _refusal_said(refusal: LineRefusal) -> dict[str, str]:
