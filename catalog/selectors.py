@@ -36,14 +36,18 @@ def services_with_rules() -> QuerySet[Service]:
     )
 
 
+def _exceptions(services: list[Service], start: date, end: date) -> QuerySet[CalendarException]:
+    # Cutoffs reach back before `start`: their working-day arithmetic needs earlier closures.
+    return CalendarException.objects.filter(start__lte=end, end__gte=start - CUTOFF_REACH).filter(
+        Q(service__isnull=True) | Q(service_id__in=[s.pk for s in services])
+    )
+
+
 def catalog_snapshot(*, services: list[Service], start: date, end: date) -> CatalogSnapshot:
     """Calendar data of `services` between `start` and `end` (3 queries whatever the range)."""
     service_ids = [s.pk for s in services]
     overlapping = Q(start__lte=end, end__gte=start)
-    # Cutoffs reach back before `start`: their working-day arithmetic needs earlier closures.
-    exceptions = CalendarException.objects.filter(start__lte=end, end__gte=start - CUTOFF_REACH).filter(
-        Q(service__isnull=True) | Q(service_id__in=service_ids)
-    )
+    exceptions = _exceptions(services, start, end)
     overrides = CapacityOverride.objects.filter(service_id__in=service_ids, date__range=(start, end))
     commune = current_commune()
     return CatalogSnapshot(
@@ -52,6 +56,14 @@ def catalog_snapshot(*, services: list[Service], start: date, end: date) -> Cata
         capacity_overrides={(o.service_id, o.date): o.capacity for o in overrides},
         subdivision=calendar.subdivision_of(commune.insee_code) if commune else None,
     )
+
+
+def calendar_changed(snapshot: CatalogSnapshot, *, services: list[Service], start: date, end: date) -> bool:
+    """Whether closures or openings were added or removed since `snapshot` was read (one query): a day
+    closed after bookings exist commits its closure under the service days' locks, which a booking read
+    the calendar before taking."""
+    now = set(_exceptions(services, start, end).values_list("pk", flat=True))
+    return now != {e.pk for e in snapshot.exceptions}
 
 
 def services_for(*, actor: User) -> QuerySet[Service]:

@@ -14,7 +14,7 @@ from accounts.models import User
 from catalog import engine, pricing
 from catalog.engine import BEFORE_FULL, ChangeDecision, Reason
 from catalog.models import CutoffRule, Service, ServiceUnit
-from catalog.selectors import catalog_snapshot, services_with_rules
+from catalog.selectors import calendar_changed, catalog_snapshot, services_with_rules
 from core.prefetch import rows
 from families.models import Child, Household
 from reservations.models import Booking, BookingEvent, Enrolment, ServiceDay
@@ -93,6 +93,8 @@ def bookings_take(
     rules = _Rules(_snapshot(requests), now)  # the calendar, read before the locks: they are held short
     with transaction.atomic():
         days = lock_service_days((r.service.pk, r.date) for r in requests)
+        if _calendar_changed(rules.snapshot, requests):  # a day closed meanwhile, under these locks
+            rules = _Rules(_snapshot(requests), now)
         held = _held(requests)  # read under the locks: stays true until the commit
         for request in requests:
             booked = _take(request, days[(request.service.pk, request.date)], held, rules, channel, late_price_applied)
@@ -320,8 +322,16 @@ def _held_of(bookings: Iterable[Booking]) -> dict:
 
 
 def _snapshot(requests: list[DayRequest]) -> engine.CatalogSnapshot:
+    return catalog_snapshot(**_calendar_range(requests))
+
+
+def _calendar_changed(snapshot: engine.CatalogSnapshot, requests: list[DayRequest]) -> bool:
+    return calendar_changed(snapshot, **_calendar_range(requests))
+
+
+def _calendar_range(requests: list[DayRequest]) -> dict:
     services = list({r.service.pk: r.service for r in requests}.values())
-    return catalog_snapshot(services=services, start=min(r.date for r in requests), end=max(r.date for r in requests))
+    return {"services": services, "start": min(r.date for r in requests), "end": max(r.date for r in requests)}
 
 
 def _services(ids: set[int]) -> list[Service]:

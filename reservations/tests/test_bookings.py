@@ -214,3 +214,20 @@ def test_the_catalogues_days_show_the_places_the_bookings_took(centre):
 
     (day,) = service_days(service=centre, start=WEDNESDAY, end=WEDNESDAY, now=WEEK_BEFORE)
     assert (day.capacity, day.places_left) == (3, 2)
+
+
+def test_a_day_closed_after_a_booking_read_the_calendar_is_refused_under_the_lock(centre, monkeypatch):
+    from catalog.models import CalendarException
+    from reservations.services import bookings
+
+    lea = child_of(family())
+    request = ask(lea, centre, "matin")
+    read_before = bookings._snapshot([request])  # the calendar as the booking read it, before its locks
+    CalendarException.objects.create(service=centre, start=WEDNESDAY, end=WEDNESDAY, label="Grève")  # meanwhile
+    fresh = bookings._snapshot
+    reads = iter([read_before])
+    monkeypatch.setattr(bookings, "_snapshot", lambda requests: next(reads, None) or fresh(requests))
+
+    outcome = take(request)
+
+    assert [r.reason for r in outcome.refused] == [Reason.CLOSED] and not outcome.changed
