@@ -1,11 +1,14 @@
 """In headless Chromium: a parent joins the waiting list of a full Wednesday from the planning, reads the
-rank, and is booked when the other family cancels (and e-mailed); the pages pass axe."""
+rank, and is booked when the other family cancels (and e-mailed); on another Wednesday, a place freed within
+the service's margin before the cancellation deadline is offered instead: the parent is e-mailed and accepts
+it from the waiting list; the pages pass axe."""
 
 from datetime import date, timedelta
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from catalog import calendar
 from tests.e2e.conftest import Portal, log_in, read_mailbox
 from tests.e2e.test_planning_basket import day_label
 
@@ -38,13 +41,57 @@ with schema_context("lepallet"):
     asked = DayRequest(remi, rival, service, DAY, frozenset({{"journee"}}))
     bookings_take(actor=None, requests=[asked], channel=Channel.ONLINE)
 """
+# Another family's Wednesday, children and rival: the tests share the e2e database. The service's margin is
+# raised so that the freed place is offered, not booked (it is put back at the end: RESTORE).
+OFFER_SETUP = """
+from datetime import date
+from django_tenants.utils import schema_context
+from accounts.models import User
+from catalog.models import CapacityOverride, SchoolYear, Service
+from families.models import Child, ChildHousehold, Decision, Household
+from reservations.models import Enrolment, WaitingListEntry
+from reservations.services import Channel, DayRequest, bookings_take
+from reservations.services.waiting import waiting_join
+DAY = date.fromisoformat("{day}")
+with schema_context("lepallet"):
+    Service.objects.filter(name="{service}").update(waiting_list_margin_hours=10000)
+    service = Service.objects.get(name="{service}")
+    year = SchoolYear.objects.filter(start__lte=DAY, end__gte=DAY).get()
+    CapacityOverride.objects.update_or_create(service=service, date=DAY, defaults={{"capacity": 1}})
+    mine = Household.objects.get(guardians__email="parent@lepallet.test")
+    rival = Household.objects.get_or_create(name="Famille Concurrente", defaults={{"status": Decision.VALIDATED}})[0]
+    children = {{}}
+    for household, name in ((mine, "Noé"), (rival, "Rose")):
+        child = Child.objects.filter(households=household, first_name=name).first()
+        if child is None:
+            child = Child.objects.create(
+                first_name=name, last_name="Démo", birth_date=date(2018, 6, 9), status=Decision.VALIDATED
+            )
+            ChildHousehold.objects.create(child=child, household=household)
+        Enrolment.objects.get_or_create(child=child, household=household, service=service, school_year=year,
+            defaults={{"start": year.start, "end": year.end, "status": Decision.VALIDATED}})
+        children[name] = child
+    asked = DayRequest(children["Rose"], rival, service, DAY, frozenset({{"journee"}}))
+    assert bookings_take(actor=None, requests=[asked], channel=Channel.ONLINE).changed
+    if not WaitingListEntry.objects.filter(child=children["Noé"], date=DAY, state__in=WaitingListEntry.ACTIVE):
+        waiting_join(actor=User.objects.get(email="parent@lepallet.test"), household=mine, child=children["Noé"],
+            service=service, day=DAY, units=["journee"])
+"""
+RESTORE = """
+from django_tenants.utils import schema_context
+from catalog.models import Service
+with schema_context("lepallet"):
+    margin = Service._meta.get_field("waiting_list_margin_hours").default
+    Service.objects.filter(name="{service}").update(waiting_list_margin_hours=margin)
+"""
 CANCEL = """
 from datetime import date
 from django_tenants.utils import schema_context
 from reservations.models import Booking
 from reservations.services import Channel, bookings_cancel
 with schema_context("lepallet"):
-    held = Booking.objects.filter(child__first_name="Rémi", date=date.fromisoformat("{day}"), state__in=Booking.HOLDING)
+    day = date.fromisoformat("{day}")
+    held = Booking.objects.filter(child__first_name="{child}", date=day, state__in=Booking.HOLDING)
     bookings_cancel(actor=None, bookings=list(held), channel=Channel.ONLINE)
 """
 
@@ -54,6 +101,14 @@ def a_school_wednesday(today: date) -> date:
     day = today + timedelta(days=(2 - today.weekday()) % 7 + 14)
     while date(day.year, 12, 19) <= day <= date(day.year + 1, 1, 4) or day.month in (7, 8):
         day += timedelta(days=7)  # not in the Christmas or summer holidays (zone B)
+    return day
+
+
+def a_later_school_wednesday(today: date) -> date:
+    """A Wednesday of school after a_school_wednesday's, so that the two tests' days are not the same."""
+    day = a_school_wednesday(today) + timedelta(days=7)
+    while calendar.is_school_holiday(day, "B") or calendar.is_public_holiday(day):
+        day += timedelta(days=7)
     return day
 
 
@@ -81,9 +136,42 @@ def test_a_parent_waits_for_a_full_wednesday_and_is_booked_when_a_place_frees(pa
     page.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={day:%Y-%m-%d}"))
     expect(box.locator("..")).to_contain_text("en liste d'attente")
 
-    portal.manage("shell", "-c", CANCEL.format(day=day.isoformat()))  # the other family cancels
+    portal.manage("shell", "-c", CANCEL.format(day=day.isoformat(), child="Rémi"))  # the other family cancels
     page.reload()
     expect(box).to_be_checked()
     expect(box.locator("..")).to_contain_text("réservé")
     subjects = [subject for subject, _body in read_mailbox(portal)[already:]]
     assert any("Place obtenue sur liste d'attente : Nina" in s for s in subjects), subjects
+
+
+def test_a_parent_is_offered_a_place_freed_late_and_accepts_it(page: Page, portal: Portal):
+    day = a_later_school_wednesday(date.today())
+    try:
+        portal.manage("shell", "-c", OFFER_SETUP.format(day=day.isoformat(), service=SERVICE))
+        already = len(read_mailbox(portal))
+        log_in(page, portal, "lepallet", "parent@lepallet.test")
+        page.goto(portal.url("lepallet", "/famille/liste-d-attente/"))
+        line = page.get_by_role("row").filter(has_text=day_label(day).capitalize()).filter(has_text="Noé")
+        expect(line).to_contain_text("1er sur la liste d'attente")
+
+        portal.manage("shell", "-c", CANCEL.format(day=day.isoformat(), child="Rose"))  # the other family cancels
+        mails = read_mailbox(portal)[already:]
+        offers = [(s, body) for s, body in mails if f"Une place vous est proposée : Noé, {day_label(day)}" in s]
+        assert len(offers) == 1, [s for s, _body in mails]
+        body = offers[0][1]
+        assert "Elle vous est gardée jusqu'au" in body, body
+        assert portal.url("lepallet", "/famille/liste-d-attente/") in body, body
+
+        page.goto(portal.url("lepallet", "/famille/liste-d-attente/"))  # the link of the e-mail
+        expect(line).to_contain_text("Place proposée jusqu'au")
+        audit(page)
+        line.get_by_role("button", name=f"Accepter la place — Noé, {day_label(day)}").click()
+        expect(page.locator(".messages")).to_contain_text("Place acceptée : elle est réservée.")
+        expect(page.get_by_role("button", name=f"Accepter la place — Noé, {day_label(day)}")).to_have_count(0)
+
+        page.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={day:%Y-%m-%d}"))
+        box = page.get_by_label(f"Noé, {day_label(day)}, {SERVICE}, Journée")
+        expect(box).to_be_checked()
+        expect(box.locator("..")).to_contain_text("réservé")
+    finally:
+        portal.manage("shell", "-c", RESTORE.format(service=SERVICE))
