@@ -178,7 +178,7 @@ def allocation_run(
         service = services_with_rules().get(pk=window.service_id)  # read after: the engine sees it allocated
         days: dict = defaultdict(lambda: {"requests": 0, "allocated": 0})
         for entry in drawn:
-            allocated = _serve(entry, service, now)
+            allocated = _serve(entry, service, window.priorities, now)
             days[entry.request.date.isoformat()]["requests"] += 1
             days[entry.request.date.isoformat()]["allocated"] += allocated
         run = AllocationRun.objects.create(
@@ -191,7 +191,7 @@ def allocation_run(
     return run
 
 
-def _serve(entry: Drawn, service, now: datetime) -> bool:
+def _serve(entry: Drawn, service, priorities: list[str], now: datetime) -> bool:
     request = entry.request
     asked = DayRequest(request.child, request.household, service, request.date, frozenset(request.units))
     outcome = bookings_take(actor=None, requests=[asked], channel=Channel.ALLOCATION, now=now)
@@ -209,18 +209,16 @@ def _serve(entry: Drawn, service, now: datetime) -> bool:
                 state=WaitingListEntry.State.WAITING,
                 defaults={"household": request.household},
             )
-    request.explanation = _explanation(entry, refusal, waiting)
+    request.explanation = _explanation(entry, priorities, refusal, waiting)
     request.save(update_fields=["rank", "state", "explanation"])
     return bool(outcome.changed)
 
 
-def _explanation(entry: Drawn, refusal, waiting: bool) -> str:
+def _explanation(entry: Drawn, priorities: list[str], refusal, waiting: bool) -> str:
+    """In the family's words: each of the window's priorities in its order, met or not; the household's
+    number in the draw; the request's rank that day; the outcome."""
     labels = dict(Priority.choices)
-    criteria = "; ".join(
-        f"{labels[p]} : {_('oui') if met else _('non')}"
-        for p, met in entry.met.items()
-        if p in entry.request.window.priorities
-    )
+    criteria = "; ".join(f"{labels[p]} : {_('oui') if entry.met[p] else _('non')}" for p in priorities)
     parts = [
         _("Critères de la commune — %(criteria)s.") % {"criteria": criteria} if criteria else "",
         _("Tirage au sort : n° %(n)s sur %(of)s familles.") % {"n": entry.lottery, "of": entry.households},
