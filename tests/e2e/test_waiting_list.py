@@ -96,20 +96,20 @@ with schema_context("lepallet"):
 """
 
 
+def _school_wednesday_from(day: date) -> date:
+    while calendar.is_school_holiday(day, "B") or calendar.is_public_holiday(day):
+        day += timedelta(days=7)  # a Wednesday the centre runs (school term, zone B)
+    return day
+
+
 def a_school_wednesday(today: date) -> date:
     """The second Wednesday from today: past the centre's 5 working days, yet far from its deadlines."""
-    day = today + timedelta(days=(2 - today.weekday()) % 7 + 14)
-    while date(day.year, 12, 19) <= day <= date(day.year + 1, 1, 4) or day.month in (7, 8):
-        day += timedelta(days=7)  # not in the Christmas or summer holidays (zone B)
-    return day
+    return _school_wednesday_from(today + timedelta(days=(2 - today.weekday()) % 7 + 14))
 
 
 def a_later_school_wednesday(today: date) -> date:
     """A Wednesday of school after a_school_wednesday's, so that the two tests' days are not the same."""
-    day = a_school_wednesday(today) + timedelta(days=7)
-    while calendar.is_school_holiday(day, "B") or calendar.is_public_holiday(day):
-        day += timedelta(days=7)
-    return day
+    return _school_wednesday_from(a_school_wednesday(today) + timedelta(days=7))
 
 
 def audit(page: Page) -> None:
