@@ -1,11 +1,13 @@
 """Reads on allocation windows: those a household may ask in, its requests, a request through its actor."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from accounts.models import User
 from catalog.models import BookingWindow
+from core.roles import Capability, can
 from families.models import Decision
 from families.selectors import FamilyActor
 from reservations.models import AllocationRequest, Enrolment
@@ -25,6 +27,21 @@ def windows_for_family(actor: FamilyActor, now: datetime) -> list[BookingWindow]
         .prefetch_related("service__units")
         .order_by("first_day")
     )
+
+
+def get_allocation_window_for(actor: FamilyActor, pk: int, now: datetime) -> BookingWindow:
+    """A window of `windows_for_family`; any other (another service's, a first-come one) is 404."""
+    window = next((w for w in windows_for_family(actor, now) if w.pk == pk), None)
+    if window is None:
+        raise Http404
+    return window
+
+
+def window_days(window: BookingWindow) -> list[date]:
+    """The days of the window its service runs on (its weekdays)."""
+    count = (window.last_day - window.first_day).days + 1
+    days = (window.first_day + timedelta(days=n) for n in range(count))
+    return [day for day in days if day.weekday() in window.service.weekdays]
 
 
 def requests_of(actor: FamilyActor, windows: list[BookingWindow]) -> list[AllocationRequest]:
@@ -59,3 +76,10 @@ def get_draw_window_for_staff(pk: int) -> BookingWindow:
     if window is None:
         raise Http404
     return window
+
+
+def get_draw_window_for(actor: User, pk: int) -> BookingWindow:
+    """A window allocating by draw, for family staff; for anyone else it does not exist (404)."""
+    if not can(actor, Capability.FAMILIES_REVIEW):
+        raise Http404
+    return get_draw_window_for_staff(pk)

@@ -1,8 +1,6 @@
 """Allocation by draw: the family asks for days of a window instead of racing for them, and reads the
 outcome and why; staff preview the draw with a seed, run it, and keep its journal."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +23,7 @@ from reservations.allocation_selectors import (
     get_allocation_request_for,
     get_draw_window_for_staff,
     requests_of,
+    window_days,
     windows_for_family,
 )
 from reservations.services.allocation import (
@@ -40,13 +39,6 @@ allocation_staff_required = capability_required(Capability.FAMILIES_REVIEW)
 def _priorities(window) -> list[str]:
     """The window's priorities' names, in its order (an ArrayField of choices has no get_…_display)."""
     return [BookingWindow.Priority(p).label for p in window.priorities]
-
-
-def _days(window) -> list:
-    service = window.service
-    count = (window.last_day - window.first_day).days + 1
-    days = (window.first_day + timedelta(days=n) for n in range(count))
-    return [day for day in days if day.weekday() in service.weekdays]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -65,7 +57,9 @@ def allocation_requests(request: HttpRequest, actor: FamilyActor) -> HttpRespons
     enrolled = Child.objects.filter(
         enrolments__household=actor.household, enrolments__status=Decision.VALIDATED
     ).distinct()
-    open_windows = [(w, _days(w), _priorities(w)) for w in windows if w.allocated_at is None and now < w.requests_until]
+    open_windows = [
+        (w, window_days(w), _priorities(w)) for w in windows if w.allocated_at is None and now < w.requests_until
+    ]
     context = {
         "open_windows": open_windows,
         "requests": requests_of(actor, windows),
@@ -80,7 +74,7 @@ def _ask(request: HttpRequest, actor: FamilyActor, windows: list) -> None:
     if window is None:
         raise Http404
     children = list(Child.objects.filter(households=actor.household, pk__in=request.POST.getlist("enfant")))
-    days = [d for d in _days(window) if d.isoformat() in request.POST.getlist("jour")]
+    days = [d for d in window_days(window) if d.isoformat() in request.POST.getlist("jour")]
     units = request.POST.getlist("unite")
     if not children or not days or not units:
         messages.error(request, _("Cochez au moins un enfant, un jour et une unité."))
