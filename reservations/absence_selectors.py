@@ -24,7 +24,12 @@ def absences_of(actor: FamilyActor) -> list[Absence]:
 
 def get_absence_for(actor: FamilyActor, pk: int) -> Absence:
     """One of the household's absences; another household's (even of a child it shares) is 404."""
-    absence = Absence.objects.filter(household=actor.household, pk=pk).select_related(*ABSENCE_RELATIONS).first()
+    absence = (
+        Absence.objects.filter(household=actor.household, pk=pk)
+        .select_related(*ABSENCE_RELATIONS)
+        .prefetch_related(_covered_bookings())
+        .first()
+    )
     if absence is None:
         raise Http404
     return absence
@@ -63,3 +68,16 @@ def services_to_report(actor: FamilyActor, children: list[Child]) -> list[Servic
         .prefetch_related(Prefetch("absence_reasons", queryset=AbsenceReason.objects.order_by("position", "pk")))
         .order_by("name")
     )
+
+
+def absence_reasons() -> QuerySet[AbsenceReason]:
+    """Every service's absence reasons, in each service's order (catalogue data: any signed-in user)."""
+    return AbsenceReason.objects.order_by("service_id", "position", "pk")
+
+
+def get_absence_reason_for(actor: User, pk: int) -> AbsenceReason:
+    """A reason of any service of the commune (the report's service says whether it is one of its own)."""
+    reason = absence_reasons().filter(pk=pk).first() if actor.is_authenticated else None
+    if reason is None:
+        raise Http404
+    return reason

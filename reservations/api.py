@@ -7,6 +7,8 @@ through core.errors' handler as a 422 `rule`.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -91,6 +93,17 @@ class FamilyReadersParentsWrite(FamilyReaders):
         return can(request.user, Capability.FAMILY_SPACE)
 
 
+@contextmanager
+def file_refusals(field: str) -> Iterator[None]:
+    """storage.inspection says why it refused a file with a code of ours: that code, on the file's field."""
+    try:
+        yield
+    except ValidationError as exc:
+        if getattr(exc, "code", None) in FILE_CODES:
+            raise ApplicationError(exc.code, " ".join(exc.messages), {field: exc.messages}) from exc
+        raise
+
+
 class ReachMixin:
     # A parent reads through their household (409 before they have declared one); staff read every household's.
     # (A comment: drf-spectacular would show a docstring as the description of every operation.)
@@ -136,7 +149,7 @@ class EnrolmentListView(ReachMixin, generics.ListAPIView):
             )
             for requirement_id, upload in zip(values.get("requirements", []), values.get("pieces", []), strict=True)
         }
-        try:
+        with file_refusals("pieces"):
             enrolment = enrolment_request(
                 actor=request.user,
                 child=child,
@@ -150,11 +163,6 @@ class EnrolmentListView(ReachMixin, generics.ListAPIView):
                 end=values.get("end"),
                 pieces=pieces,
             )
-        except ValidationError as exc:
-            # storage.inspection says why it refused a piece: its code is one of ours.
-            if getattr(exc, "code", None) in FILE_CODES:
-                raise ApplicationError(exc.code, " ".join(exc.messages), {"pieces": exc.messages}) from exc
-            raise
         return Response(EnrolmentSerializer(enrolment_with_details(enrolment)).data, status=status.HTTP_201_CREATED)
 
 
