@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import User
+from catalog.models import Site
 from core.roles import can
 from families.models import Schooling
 from reservations.models import AmountOwed, Booking, Closure
@@ -27,6 +28,14 @@ def get_closure_for(actor: User, pk: int) -> Closure:
         raise Http404
     assert can(actor, CLOSURE_CAPABILITY)
     return closure
+
+
+def get_closure_site_for(actor: User, pk: int) -> Site:
+    """A site a closure may name, for those who decide closures (404 otherwise, as a missing one)."""
+    site = Site.objects.filter(pk=pk).first() if can(actor, CLOSURE_CAPABILITY) else None
+    if site is None:
+        raise Http404
+    return site
 
 
 def closure_bookings(closure: Closure) -> list[Booking]:
