@@ -319,7 +319,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Tags from the segment after /api/v1/: catalog, families.
     "SCHEMA_PATH_PREFIX": r"/api/v1/",
-    "ENUM_NAME_OVERRIDES": {"ErrorCodeEnum": "core.errors.ErrorCode"},
+    # Choice sets several components share (a booking's state is also a covered day's, a cancelled one's).
+    "ENUM_NAME_OVERRIDES": {
+        "ErrorCodeEnum": "core.errors.ErrorCode",
+        "BookingStateEnum": "reservations.models.Booking.State",
+        "BookingSourceEnum": "reservations.models.Booking.Source",
+        "PriorityEnum": "catalog.models.BookingWindow.Priority",
+        "SchoolLevelsEnum": "catalog.models.Service.SchoolLevel",
+    },
     # Swagger UI from the sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

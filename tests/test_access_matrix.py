@@ -55,7 +55,7 @@ from families.models import (
 )
 from families.selectors import COUNTER_SESSION_KEY
 from families.services import Address, child_link, dossier_open, household_create
-from reservations.models import Absence, BasketLine, Closure, Enrolment, WaitingListEntry
+from reservations.models import Absence, AllocationRequest, BasketLine, Closure, Enrolment, WaitingListEntry
 from storage.models import Document
 from tests.factories import (
     ChildFactory,
@@ -218,6 +218,7 @@ class Side:
     enrolment: dict[str, Enrolment]
     basket: dict[str, BasketLine]
     waiting: dict[str, WaitingListEntry]
+    allocation: dict[str, AllocationRequest]
     absence: dict[str, Absence]
     day_closure: dict[str, Closure]
 
@@ -260,6 +261,8 @@ OWN = {
     "enrolment": {"A": "A", "B": "B", "C": "C"},  # C's enrolment of the child it shares is C's, A's is A's
     "basket": {"A": "A", "B": "B", "C": "C"},  # C's basket day of the child it shares is C's
     "waiting": {"A": "A", "B": "B", "C": "C"},  # C's waiting-list entry for the child it shares is C's
+    "allocation": {"A": "A", "B": "B", "C": "C"},  # C's allocation request for the child it shares is C's
+    "absence": {"A": "A", "B": "B", "C": "C"},  # A's absence of the child it shares is not C's
 }
 
 
@@ -427,6 +430,13 @@ LIST = ("GET", "POST")
 DETAIL = ("GET", "PATCH", "DELETE")  # the API changes a record with PATCH, never PUT
 DECISION = {"decision": "accept", "reason": ""}
 API_DECISION = {"accept": True, "reason": ""}
+
+
+def closure_body(side: Side) -> dict:
+    """A closure of the side's whole site, on a day of the world's bookings."""
+    return {"date": "2030-09-03", "cause": "strike", "label": "Grève", "site": side.site["A"].pk}
+
+
 PICKUP = {"name": "Intrus", "phone": "06 99 99 99 99", "relationship": "Inconnu"}
 
 # The catalogue's tables, read by every signed-in user of the commune and written by its administrators (API).
@@ -645,6 +655,38 @@ ROUTES: dict[str, Row] = {
     ),
     "api_waiting_entry": api(PARENTS, ("DELETE",), objects=household_records("waiting", "pk")),
     "api_waiting_acceptance": api(PARENTS, POST_ONLY, objects=household_records("waiting", "pk")),
+    # Allocation by draw: a parent asks in the windows of its children's services and withdraws its own
+    # household's requests (another's: 404); family staff run a window's allocation
+    "api_allocation_windows": api(PARENTS),
+    "api_allocation_ask": api(
+        PARENTS,
+        POST_ONLY,
+        objects=commune_record("window", "pk", "draw"),
+        payload=lambda side: {"child": side.child["A"].pk, "date": "2031-02-04", "units": ["repas"]},
+    ),
+    "api_allocation_request": api(PARENTS, ("DELETE",), objects=household_records("allocation", "pk")),
+    "api_allocation_run": api(FAMILY_STAFF, POST_ONLY, objects=commune_record("window", "pk", "draw"), payload={}),
+    # Absences: the services' reasons for anyone signed in; a parent reports its household's and adds their
+    # justificatif (another household's, even of a shared child: 404); family staff decide
+    "api_absence_reasons": api(SIGNED_IN),
+    "api_absences": api(
+        PARENTS,
+        LIST,
+        payload=lambda side: {
+            "child": side.child["A"].pk,
+            "service": side.service["S1"].pk,
+            "reason": side.absence["A"].reason_id,
+            "first_day": "2030-09-03",
+        },
+    ),
+    "api_absence_proof": api(PARENTS, POST_ONLY, objects=household_records("absence", "pk")),
+    "api_absence_decision": api(
+        FAMILY_STAFF, POST_ONLY, objects=commune_record("absence", "pk"), payload={"justified": True, "note": ""}
+    ),
+    # Closures: administrators (they change the commune's calendar); a preview writes nothing
+    "api_closures": api(CATALOG_ADMIN, LIST, payload=closure_body),
+    "api_closure_preview": api(CATALOG_ADMIN, POST_ONLY, payload=closure_body),
+    "api_closure": api(CATALOG_ADMIN, objects=commune_record("day_closure", "pk")),
     # The enrolment pages: a family asks from its child's page and reaches its own enrolments only (the
     # attestation of a pending one sends back to the child's page); family staff review every one
     "reservations:enrolment_new": page(
@@ -1154,6 +1196,22 @@ def _waiting(records: dict, children: dict[str, str], **pk) -> dict[str, Waiting
     }
 
 
+def _allocation_requests(records: dict, children: dict[str, str], **pk) -> dict[str, AllocationRequest]:
+    """Each household's child (C's: the child it shares with A) asking for S1's meal of a day of the window
+    allocating by draw (one pending request a child and day: C's asks for another day than A's)."""
+    return {
+        key: AllocationRequest.objects.create(
+            window=records["window"]["draw"],
+            household=records["household"][key],
+            child=records["child"][child],
+            date=date(2031, 2, 6 if key == "C" else 4),
+            units=["repas"],
+            **pk,
+        )
+        for key, child in children.items()
+    }
+
+
 def _day_closures(records: dict, **pk) -> dict[str, Closure]:
     """A strike day of service S1, decided after bookings (the closure's page is staff's)."""
     closure = Closure.objects.create(
@@ -1202,6 +1260,7 @@ def _build_world() -> World:
         records["enrolment"] = _enrolments(records, {"A": "A", "B": "B", "C": "A"})
         records["basket"] = _basket(records, {"A": "A", "B": "B", "C": "A"})
         records["waiting"] = _waiting(records, {"A": "A", "B": "B", "C": "A"})
+        records["allocation"] = _allocation_requests(records, {"A": "A", "B": "B", "C": "A"})
         records["absence"] = _absences(records)
         records["day_closure"] = _day_closures(records)
         clisson = Side(schema=CLISSON.slug, **records)
@@ -1222,6 +1281,7 @@ def _build_world() -> World:
         records["enrolment"] = _enrolments(records, {"A": "A"}, pk=FAR)
         records["basket"] = _basket(records, {"A": "A"}, pk=FAR)
         records["waiting"] = _waiting(records, {"A": "A"}, pk=FAR)
+        records["allocation"] = _allocation_requests(records, {"A": "A"}, pk=FAR)
         records["absence"] = _absences(records, pk=FAR)
         records["day_closure"] = _day_closures(records, pk=FAR)
         gorges = Side(schema=GORGES.slug, **records)

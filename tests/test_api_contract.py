@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -44,7 +44,15 @@ from conftest import CLISSON, GORGES, signed_in
 from core.roles import Role
 from families.models import ChangeRequest, Dossier, DossierItem, DossierRequirement
 from families.services import child_link
-from reservations.models import BasketLine, Booking, Enrolment, EnrolmentRequirement
+from reservations.models import (
+    Absence,
+    AllocationRequest,
+    BasketLine,
+    Booking,
+    Closure,
+    Enrolment,
+    EnrolmentRequirement,
+)
 from tests.factories import (
     ChildFactory,
     CutoffRuleFactory,
@@ -281,12 +289,33 @@ def _reservations(service: catalog.Service, a, b, child) -> None:
     BasketLine.objects.create(household=a, child=child, service=service, date=date(2030, 9, 4), units=[unit.code])
 
 
+def _requests_and_days_off(service: catalog.Service, a, child) -> None:
+    """A's request in a window allocating by draw, an absence of its child with a reason of the service's,
+    a closure decided: the allocation's, the absences' and the closures' operations have records to read."""
+    now = timezone.now()
+    window = catalog.BookingWindow.objects.create(
+        service=service,
+        first_day=date(2031, 2, 3),
+        last_day=date(2031, 2, 28),
+        opens_at=now,
+        requests_until=now + timedelta(days=10),
+        allocation=catalog.BookingWindow.Allocation.DRAW,
+    )
+    unit = service.units.get()
+    AllocationRequest.objects.create(window=window, household=a, child=child, date=date(2031, 2, 5), units=[unit.code])
+    reason = catalog.AbsenceReason.objects.create(service=service, label="Maladie (contrat)", needs_proof=True)
+    day = date(2030, 9, 2)  # A's booked day
+    Absence.objects.create(child=child, household=a, service=service, reason=reason, first_day=day, last_day=day)
+    Closure.objects.create(date=date(2030, 9, 3), cause=Closure.Cause.STRIKE, label="Grève (contrat)", service=service)
+
+
 @pytest.fixture
 def clisson_world(in_clisson):
     administrator = UserFactory(role=Role.ADMINISTRATOR)
     service = _catalogue()
     families = _families(administrator)
     _reservations(service, families["a"], families["b"], families["child"])
+    _requests_and_days_off(service, families["a"], families["child"])
     return {"administrator": administrator, **families}
 
 
