@@ -161,4 +161,3 @@ def test_afterwards_first_come_first_served_and_beat_runs_due_windows(window, as
         now=AFTER,
     )
     assert len(outcome.changed) == 1
-
