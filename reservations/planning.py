@@ -24,6 +24,7 @@ from catalog.selectors import catalog_snapshot, services_with_rules
 from core.prefetch import rows
 from families.models import Child, Decision, Household
 from families.selectors import FamilyActor
+from reservations.closed_days import closed_for_children
 from reservations.models import Absence, Booking, Enrolment, ServiceDay, WaitingListEntry
 from reservations.places import places_left
 from reservations.waiting_selectors import waiting_ranks
@@ -263,10 +264,17 @@ def household_planning(
         .annotate(absence_state=F("absence__state"))  # in the same query: the planning's count stays fixed
         .order_by("created", "pk")
     )
-    basket = _basket(household, children, start, end) if with_basket else {}
-    waiting = _waiting(household, children, start, end)
-    held: dict = defaultdict(dict)  # (child, service, date) -> {unit_id: booking}
-    refused: dict = defaultdict(set)
+    reads = _Reads(
+        held=defaultdict(dict),
+        refused=defaultdict(set),
+        basket=_basket(household, children, start, end) if with_basket else {},
+        counts=counts,
+        waiting=_waiting(household, children, start, end),
+        closed=closed_for_children(
+            service_ids=service_ids, dates=_dates(start, end), child_ids=[c.pk for c in children]
+        ),
+    )
+    held, refused = reads.held, reads.refused
     for booking in bookings:
         key = (booking.child_id, booking.service_id, booking.date)
         if booking.state in Booking.HOLDING:
@@ -295,20 +303,40 @@ def household_planning(
             day = start + timedelta(days=offset)
             if day.weekday() not in service.weekdays:
                 continue
-            days.append(_day(snapshot, service, child, day, covering, held, refused, basket, counts, decide, waiting))
+            days.append(_day(snapshot, service, child, day, covering, reads, decide))
         planning.lines.append(Line(child, service, days))
     planning.costs = _costs(household, children, services, bookings, month_start, month_end)
     return planning
 
 
-def _day(snapshot, service, child, day, covering, held, refused, basket, counts, decide, waiting) -> Day:
+@dataclass(frozen=True)
+class _Reads:
+    """What the planning reads once for all its days (a fixed number of queries)."""
+
+    held: dict  # (child, service, date) -> {unit id: booking}
+    refused: dict  # (child, service, date) -> unit ids refused
+    basket: dict  # (child, service, date) -> unit codes wanted
+    counts: dict  # (service, date) -> ServiceDay
+    waiting: dict  # (child, service, date, unit id) -> rank
+    closed: dict  # (child, service, date) -> why the day is closed to this child (a school's closure)
+
+
+def _dates(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _day(snapshot, service, child, day, covering, reads: _Reads, decide) -> Day:
+    key = (child.pk, service.pk, day)
     if not engine.is_open(snapshot, service, day):
         return Day(child, service, day, False, [], _closed_reason(snapshot, service, day))
-    key = (child.pk, service.pk, day)
-    mine = held.get(key, {})
-    in_basket = basket.get(key)
+    if key in reads.closed:
+        return Day(child, service, day, False, [], reads.closed[key])
+    mine = reads.held.get(key, {})
+    in_basket = reads.basket.get(key)
     enrolled = any(_covers(e, day) for e in covering)
-    row = counts.get((service.pk, day)) or ServiceDay(service=service, date=day, children=0, units={}, age_groups={})
+    row = reads.counts.get((service.pk, day)) or ServiceDay(
+        service=service, date=day, children=0, units={}, age_groups={}
+    )
     cells = []
     for unit in rows(service, "units"):
         booking = mine.get(unit.pk)
@@ -330,7 +358,7 @@ def _day(snapshot, service, child, day, covering, held, refused, basket, counts,
                     decision = ChangeDecision(False, Reason.FULL)
             changeable = decision.allowed
             if decision.allowed:
-                state = State.REFUSED if unit.pk in refused.get(key, ()) else State.BOOKABLE
+                state = State.REFUSED if unit.pk in reads.refused.get(key, ()) else State.BOOKABLE
             elif decision.reason == Reason.FULL:
                 state = State.FULL
             elif decision.reason == Reason.CLOSED:
@@ -344,7 +372,7 @@ def _day(snapshot, service, child, day, covering, held, refused, basket, counts,
                 state = State.LOCKED
         elif decision.allowed and decision.late and decision.charge:
             reason = _late_words(decision.charge)
-        line = waiting.get((child.pk, service.pk, day, unit.pk))
+        line = reads.waiting.get((child.pk, service.pk, day, unit.pk))
         if booking is not None and booking.state == Booking.State.OFFERED:
             state, changeable = State.OFFERED, False  # accepted or declined from the waiting list
             until = formats.date_format(timezone.localtime(booking.held_until), "j F H:i")

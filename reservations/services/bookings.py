@@ -17,6 +17,7 @@ from catalog.models import CutoffRule, Service, ServiceUnit
 from catalog.selectors import calendar_changed, catalog_snapshot, services_with_rules
 from core.prefetch import rows
 from families.models import Child, Household
+from reservations.closed_days import closed_for_children
 from reservations.models import Booking, BookingEvent, Enrolment, ServiceDay
 from reservations.places import copy_rows, count, lock_service_days, next_ids, places_left, save_counts
 
@@ -95,8 +96,16 @@ def bookings_take(
         days = lock_service_days((r.service.pk, r.date) for r in requests)
         if _calendar_changed(rules.snapshot, requests):  # a day closed meanwhile, under these locks
             rules = _Rules(_snapshot(requests), now)
+        closed = closed_for_children(
+            service_ids={r.service.pk for r in requests},
+            dates={r.date for r in requests},
+            child_ids={r.child.pk for r in requests},
+        )
         held = _held(requests)  # read under the locks: stays true until the commit
         for request in requests:
+            if why := closed.get((request.child.pk, request.service.pk, request.date)):
+                outcome.refused.append(Refusal(request, Reason.CLOSED, why))  # closed to its school or class
+                continue
             booked = _take(request, days[(request.service.pk, request.date)], held, rules, channel, late_price_applied)
             if isinstance(booked, Refusal):
                 outcome.refused.append(booked)

@@ -15,7 +15,9 @@ from catalog.engine import Reason
 from catalog.models import CalendarException, Service
 from core.roles import Role
 from families.models import Schooling
+from families.selectors import FamilyActor
 from reservations.models import AmountOwed, Booking, BookingEvent, Closure, ServiceDay, WaitingListEntry
+from reservations.planning import household_planning
 from reservations.services import holds_paid
 from reservations.services.closures import closure_create, closure_preview
 from reservations.services.waiting import waiting_join
@@ -136,6 +138,22 @@ def test_a_school_closed_cancels_its_children_only_and_the_day_stays_open_for_th
     zoe = Entry.objects.get(child=children["Zoé"])  # école B, first in line: Léa's place is hers
     assert zoe.state == Entry.State.BOOKED and zoe.booking.state == Booking.State.HELD
     assert [m.to for m in mail.outbox if "Fermeture" in m.subject] == [[parent_of(households["Léa"]).email]]
+
+
+def test_a_school_closed_stays_closed_to_its_children_on_the_planning_and_for_new_bookings(day, agent, canteen, year):
+    households, _children = day
+    closure_create(actor=agent, closure=close(agent, service=canteen, school="École A"))
+    ines = pupil(households["Léa"], "Inès", year, "École A", "CM1", canteen)  # Léa's sister, same school
+    hugo = pupil(households["Tom"], "Hugo", year, "École B", "CM1", canteen)
+
+    refused = book(ines, households["Léa"], canteen, THURSDAY, "repas")
+    assert [(r.reason, r.detail) for r in refused.refused] == [(Reason.CLOSED, "Grève des agents de restauration")]
+    assert [r.reason for r in book(hugo, households["Tom"], canteen, THURSDAY, "repas").refused] == [Reason.FULL]
+    actor = FamilyActor(user=parent_of(households["Léa"]), household=households["Léa"])
+    plan = household_planning(actor=actor, children=[ines], start=THURSDAY, end=THURSDAY, now=NOW)
+    (line,) = plan.lines
+    (thursday,) = line.days
+    assert not thursday.open and thursday.closed_reason == "Grève des agents de restauration"
 
 
 def test_a_class_closed_hits_that_class_of_the_school_year_only(day, agent, care, canteen):

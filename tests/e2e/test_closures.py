@@ -92,5 +92,9 @@ def test_a_strike_day_closes_one_schools_canteen_and_its_families_are_told_and_n
     family = browser.new_context(locale="fr-FR").new_page()
     log_in(family, portal, "lepallet", "parent@lepallet.test")
     family.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={day:%Y-%m-%d}"))
-    expect(family.get_by_label(f"Inès, {day_label(day)}, {SERVICE}, Repas")).not_to_be_checked()
+    # The day is closed to Inès's school: no box to tick again, the closure's message instead.
+    expect(family.get_by_label(f"Inès, {day_label(day)}, {SERVICE}, Repas")).to_have_count(0)
+    expect(family.locator("fieldset.planning-day").filter(has_text=day_label(day).capitalize())).to_contain_text(
+        MESSAGE
+    )
     family.context.close()
