@@ -18,7 +18,7 @@ from catalog.selectors import calendar_changed, catalog_snapshot, services_with_
 from core.prefetch import rows
 from families.models import Child, Household
 from reservations.closed_days import closed_for_children
-from reservations.models import Booking, BookingEvent, Enrolment, ServiceDay
+from reservations.models import Booking, BookingEvent, Enrolment, ServiceDay, WaitingListEntry
 from reservations.places import copy_rows, count, lock_service_days, next_ids, places_left, save_counts
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
@@ -197,6 +197,10 @@ def _booking(
     charge = decision.charge if decision.late and late_price_applied else None
     state = Booking.State.HELD if held else Booking.State.REQUESTED if requested else Booking.State.CONFIRMED
     until = now + timedelta(minutes=service.payment_hold_minutes) if held else None
+    if held and channel in (Channel.WAITING_LIST, Channel.ALLOCATION):
+        # Given to a family away from the site (a freed place, a draw at night): kept to be paid for the
+        # service's offer time, not the minutes a family at its basket gets.
+        until = now + timedelta(hours=service.waiting_list_offer_hours)
     if request.offered_until:
         state, until = Booking.State.OFFERED, request.offered_until
     # Links set by id, then cached: assigning instances goes through Django's checks, which cost more
@@ -259,6 +263,7 @@ def bookings_cancel(
             ).select_related("unit")
         )
         leaving = _held_of(chosen)  # what each child gives up each day, checked as a whole
+        offered = {b.pk for b in chosen if b.state == Booking.State.OFFERED}
         for booking in chosen:
             booking.service = services[booking.service_id]
             day = days[(booking.service_id, booking.date)]
@@ -271,6 +276,10 @@ def bookings_cancel(
             outcome.changed.append(booking)
         Booking.objects.bulk_update(outcome.changed, ["state", "late_price", "late_amount"], batch_size=500)
         _record(outcome.changed, actor, channel, days.values())
+        if declined := offered & {b.pk for b in outcome.changed}:  # unticking a place offered declines it
+            WaitingListEntry.objects.filter(booking__in=declined, state=WaitingListEntry.State.OFFERED).update(
+                state=WaitingListEntry.State.DECLINED, closed_at=now
+            )
         if freed := {(b.service_id, b.date) for b in outcome.changed if b.state == Booking.State.CANCELLED}:
             from reservations.services.waiting import waiting_lists_serve  # it books through this module
 

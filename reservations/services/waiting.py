@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,13 +71,18 @@ def waiting_join(
                     if decision.allowed
                     else str(engine.REASON_MESSAGES[decision.reason])
                 )
+            already = _("L'enfant est déjà sur la liste d'attente de ce jour.")
             if Entry.objects.filter(child=child, service=service, date=day, unit=unit, state__in=Entry.ACTIVE).exists():
-                raise ValidationError(_("L'enfant est déjà sur la liste d'attente de ce jour."))
-            entries.append(
-                Entry.objects.create(
-                    household=household, child=child, service=service, unit=unit, date=day, requested_by=actor
-                )
-            )
+                raise ValidationError(already)
+            try:
+                with transaction.atomic():  # a double submit: the constraint answers, in words
+                    entries.append(
+                        Entry.objects.create(
+                            household=household, child=child, service=service, unit=unit, date=day, requested_by=actor
+                        )
+                    )
+            except IntegrityError as exc:
+                raise ValidationError(already) from exc
     return entries
 
 
@@ -150,7 +155,8 @@ def _offered(household: Household, entry: WaitingListEntry, now: datetime) -> Wa
     )
     if entry is None:
         raise PermissionDenied
-    if entry.state != Entry.State.OFFERED or entry.offered_until <= now:
+    offered = entry.booking is not None and entry.booking.state == Booking.State.OFFERED
+    if entry.state != Entry.State.OFFERED or not offered or entry.offered_until <= now:
         raise ValidationError(_("Cette proposition n'est plus valable."))
     return entry
 
@@ -210,8 +216,9 @@ def waiting_lists_serve(keys: Iterable[DayKey], now: datetime | None = None) -> 
         )
         outcome = bookings_take(actor=None, requests=[request], channel=Channel.WAITING_LIST, now=now)
         if not outcome.changed:
-            if outcome.refused and outcome.refused[0].reason == Reason.FULL:
-                stopped.add(line)  # no place left for this unit: the rest of the line waits
+            refusal = outcome.refused[0] if outcome.refused else None
+            if refusal and (refusal.reason == Reason.FULL or _about_the_day(refusal)):
+                stopped.add(line)  # no place left, or the day shut to everyone: the rest of the line waits
             continue
         entry.booking = outcome.changed[0]
         entry.state = Entry.State.OFFERED if offered_until else Entry.State.BOOKED
@@ -224,13 +231,21 @@ def waiting_lists_serve(keys: Iterable[DayKey], now: datetime | None = None) -> 
     return served
 
 
+def _about_the_day(refusal) -> bool:
+    """A refusal that would be the same for anyone in line (past, late, closed…); a day closed to one
+    child's school only says why in its detail, and the next in line may still have it."""
+    return refusal.reason in engine.BEFORE_FULL | {Reason.LATE} and not refusal.detail
+
+
 def _offer_end(snapshot, service: Service, entry: WaitingListEntry, now: datetime):
     """None: book it now (the family can still cancel free of charge for the margin); a moment: offer it
     until then (never after the booking deadline); False: too late for either."""
     day_start = calendar.local_datetime(entry.date)
+    book_by = engine.service_deadline(snapshot, service, entry.date, BOOKING, entry.unit_id) or day_start
+    if book_by <= now:
+        return False
     cancel_by = engine.service_deadline(snapshot, service, entry.date, CANCELLATION, entry.unit_id) or day_start
     if cancel_by - now >= timedelta(hours=service.waiting_list_margin_hours):
         return None
-    book_by = engine.service_deadline(snapshot, service, entry.date, BOOKING, entry.unit_id) or day_start
     until = min(now + timedelta(hours=service.waiting_list_offer_hours), book_by - timedelta(minutes=1))
     return until if until > now else False

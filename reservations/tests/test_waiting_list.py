@@ -203,3 +203,54 @@ def test_a_family_reaches_only_its_own_entries(families, centre):
     waiting_leave(actor=parent_of(households["Léa"]), household=households["Léa"], entry=lea)
     lea.refresh_from_db()
     assert lea.state == Entry.State.LEFT
+
+
+def test_unticking_a_place_offered_declines_it_and_it_cannot_be_accepted_afterwards(families, centre):
+    from reservations.services.basket import basket_set_day, basket_validate
+
+    households, children = families
+    (lea,) = join(households["Léa"], children["Léa"], centre)
+    (zoe,) = join(households["Zoé"], children["Zoé"], centre)
+    cancel(households["Tom"], children["Tom"], CLOSE)
+    lea_parent = parent_of(households["Léa"])
+    basket_set_day(
+        actor=lea_parent, household=households["Léa"], child=children["Léa"], service=centre, day=WEDNESDAY, units=[]
+    )
+    basket_validate(actor=lea_parent, household=households["Léa"], now=CLOSE)
+
+    lea.refresh_from_db()
+    zoe.refresh_from_db()
+    assert lea.state == Entry.State.DECLINED and zoe.state == Entry.State.OFFERED
+    with pytest.raises(ValidationError, match="plus valable"):
+        waiting_offer_accept(actor=lea_parent, household=households["Léa"], entry=lea, now=CLOSE)
+    assert Booking.objects.filter(date=WEDNESDAY, state__in=Booking.HOLDING).count() == 1  # one place, one child
+
+
+def test_a_place_given_on_a_service_paid_at_booking_is_kept_to_be_paid_for_the_offer_time(families, centre):
+    households, children = families
+    Service.objects.filter(pk=centre.pk).update(billing_mode=Service.BillingMode.IMMEDIATE)
+    (lea,) = join(households["Léa"], children["Léa"], centre)
+
+    cancel(households["Tom"], children["Tom"], FAR)  # far ahead: booked at once, held to be paid
+
+    lea.refresh_from_db()
+    assert lea.booking.state == Booking.State.HELD
+    assert lea.booking.held_until == FAR + timedelta(hours=12)  # not the basket's 30 minutes: the family is away
+
+
+def test_a_line_is_not_served_once_the_booking_deadline_has_passed(families, centre, monkeypatch):
+    from reservations.services import waiting
+
+    households, children = families
+    Service.objects.filter(pk=centre.pk).update(waiting_list_margin_hours=0)
+    (lea,) = join(households["Léa"], children["Léa"], centre)
+    join(households["Zoé"], children["Zoé"], centre)
+    CutoffRule.objects.filter(service=centre, direction=CutoffRule.Direction.CANCELLATION).update(amount=0)
+    tries = []
+    monkeypatch.setattr(waiting, "bookings_take", lambda **kwargs: tries.append(kwargs) or bookings_take(**kwargs))
+
+    cancel(households["Tom"], children["Tom"], datetime(2026, 9, 15, 10, tzinfo=PARIS))  # past J-2 to book
+
+    lea.refresh_from_db()
+    assert lea.state == Entry.State.WAITING and lea.booking is None  # the place stays for the counter
+    assert tries == []  # nobody in line is tried: booking online is over for that day
