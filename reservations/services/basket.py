@@ -161,11 +161,12 @@ def _apply(actor: User, household: Household, lines: list[BasketLine], services:
     the rest applied again. Each pass leaves out at least one more line, so it ends."""
     left_out: dict[int, tuple] = {}
     rules = period_rules.governed(services, lines)
+    weeks_before = period_rules.weeks_held(household, services, lines) if rules else {}
     while True:
         kept = [line for line in lines if line.pk not in left_out]
         savepoint = transaction.savepoint() if rules else None
         outcome = _apply_lines(actor, household, kept, services, now)
-        broken = period_rules.period_refusals(household, kept, services) if rules and kept else {}
+        broken = period_rules.period_refusals(household, kept, services, now, weeks_before) if rules and kept else {}
         if not broken:
             break
         transaction.savepoint_rollback(savepoint)
@@ -176,6 +177,9 @@ def _apply(actor: User, household: Household, lines: list[BasketLine], services:
 
 
 def _apply_lines(actor, household, lines: list[BasketLine], services: dict, now: datetime) -> BasketOutcome:
+    # Every day of the basket locked at once, in (service, date) order: cancelling first and booking next
+    # would otherwise take them in two batches, and two baskets crossing days could deadlock.
+    lock_service_days(_key(line)[1:] for line in lines)
     held = _held_by_line(household, lines)
     leaving = [b for line in lines for b in held[_key(line)] if b.unit.code not in line.units]
     arriving = {_key(line): set(line.units) for line in lines}

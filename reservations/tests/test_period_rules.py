@@ -128,3 +128,35 @@ def test_a_cap_on_the_weeks_a_family_books_in_a_window(martin, centre):
     third = ask(household, lea, centre, mondays[2:])
     assert [r.reason for r in third.refused] == [Reason.WEEKS_CAP]
     assert third.refused[0].message.endswith("2 semaines au plus.") and booked_days(lea) == mondays[:2]
+
+
+def test_a_whole_week_asks_only_for_the_days_the_family_can_still_book(martin, centre):
+    household, lea = martin
+    Service.objects.filter(pk=centre.pk).update(whole_weeks=True)
+    saturday_before = datetime(2026, 9, 19, 10, tzinfo=PARIS)  # Monday and Tuesday are past their 2 days
+    for day in WEEK[2:]:
+        basket_set_day(
+            actor=parent_of(household), household=household, child=lea, service=centre, day=day, units=["journee"]
+        )
+
+    outcome = basket_validate(actor=parent_of(household), household=household, now=saturday_before)
+
+    assert not outcome.refused and booked_days(lea) == WEEK[2:]  # the rest of the week is the whole week now
+
+
+def test_a_change_to_a_week_already_held_is_never_refused_for_the_cap(martin, centre):
+    household, lea = martin
+    BookingWindow.objects.create(
+        service=centre,
+        first_day=MONDAY,
+        last_day=MONDAY + timedelta(days=20),
+        opens_at=NOW - timedelta(days=30),
+        max_weeks_per_household=2,
+    )
+    ask(household, lea, centre, [MONDAY, MONDAY + timedelta(days=7)])
+    BookingWindow.objects.filter(service=centre).update(max_weeks_per_household=1)  # lowered since
+    tom = ChildFactory(household=household, first_name="Tom", status=Decision.VALIDATED)
+
+    same_week = ask(household, tom, centre, [MONDAY + timedelta(days=1)])  # the family's week, another child
+
+    assert not same_week.refused and booked_days(tom) == [MONDAY + timedelta(days=1)]
