@@ -200,14 +200,13 @@ def _serve(entry: Drawn, service, priorities: list[str], now: datetime) -> bool:
     refusal = outcome.refused[0] if outcome.refused else None
     waiting = refusal is not None and refusal.reason == Reason.FULL and service.waiting_list
     if waiting:  # in the drawn order: the first refused is the first in line
-        for unit in service.units.filter(code__in=request.units):
-            WaitingListEntry.objects.get_or_create(
-                child=request.child,
-                service=service,
-                date=request.date,
-                unit=unit,
-                state=WaitingListEntry.State.WAITING,
-                defaults={"household": request.household},
+        active = WaitingListEntry.objects.filter(
+            child=request.child, service=service, date=request.date, state__in=WaitingListEntry.ACTIVE
+        )
+        waiting_for = set(active.values_list("unit_id", flat=True))  # already in line (or offered): once
+        for unit in service.units.filter(code__in=request.units).exclude(pk__in=waiting_for):
+            WaitingListEntry.objects.create(
+                child=request.child, household=request.household, service=service, date=request.date, unit=unit
             )
     request.explanation = _explanation(entry, priorities, refusal, waiting)
     request.save(update_fields=["rank", "state", "explanation"])
