@@ -27,10 +27,11 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.errors import RuleViolation
+from core.ids import BIGINT_MAX
 from core.text import REFUSED_CODE, REFUSED_MESSAGE, has_refused_characters, normalise_text, text_validator
 
 # Ids are PostgreSQL bigints (BigAutoField).
-ID_MAX = 2**63 - 1
+ID_MAX = BIGINT_MAX
 
 # --- Fields -------------------------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from accounts.models import User
 from catalog.models import SchoolYear, Service
+from core.ids import id_of
 from core.roles import Capability, can
 from families.models import (
     ChangeRequest,
@@ -179,7 +180,10 @@ def get_household_for(actor: User, pk: int) -> Household:
 
 def get_guardian_for(actor: User, *, household: Household, pk: str) -> Guardian:
     _staff_only(actor)
-    return _found(Guardian.objects.filter(pk=pk, household=household).first() if str(pk).isdigit() else None)
+    guardian_id = id_of(pk)
+    return _found(
+        Guardian.objects.filter(pk=guardian_id, household=household).first() if guardian_id is not None else None
+    )
 
 
 def get_dossier_for_review(actor: User, pk: int) -> Dossier:
@@ -209,7 +213,8 @@ def requirements_for_staff() -> QuerySet[DossierRequirement]:
 
 def household_of_document(document: Document) -> Household | None:
     household_id = document.owner.removeprefix(HOUSEHOLD_OWNER_PREFIX)
-    return Household.objects.filter(pk=household_id).first() if household_id.isdigit() else None
+    pk = id_of(household_id)
+    return Household.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def documents_to_review() -> QuerySet[Document]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.selectors import entries_for
 from core.access import capability_required, require_capability
+from core.ids import id_of
 from core.roles import Capability
 from families import forms, services
 from families.panels import queue_panels
@@ -99,8 +100,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _posted_child(request: HttpRequest):
     """The child a staff form posts (`child`), through the staff selector: 404 for a wrong or missing id."""
-    child_id = request.POST.get("child", "")
-    return get_child_for_staff(request.user, int(child_id) if child_id.isdigit() else 0)
+    return get_child_for_staff(request.user, id_of(request.POST.get("child")) or 0)
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.ids import id_of
 from families.selectors import FamilyActor
 from families.views import family_page
 from reservations.absence_forms import AbsenceProofForm, AbsenceReportForm
@@ -21,9 +22,10 @@ from reservations.views import errors_to_form
 def absences(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
     """The household's absences; a POST adds the justificatif of one of them."""
     if request.method == "POST":
-        if not request.POST.get("absence", "").isdigit():
+        absence_id = id_of(request.POST.get("absence"))
+        if absence_id is None:
             raise Http404
-        absence = get_absence_for(actor, int(request.POST["absence"]))
+        absence = get_absence_for(actor, absence_id)
         form = AbsenceProofForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("Choisissez le fichier du justificatif."))

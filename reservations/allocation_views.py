@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import User
 from catalog.models import BookingWindow
 from core.access import capability_required
+from core.ids import id_of
 from core.roles import Capability, can
 from families.models import Child, Decision
 from families.panels import Panel
@@ -47,8 +48,11 @@ def allocation_requests(request: HttpRequest, actor: FamilyActor) -> HttpRespons
     now = timezone.now()
     windows = windows_for_family(actor, now)
     if request.method == "POST":
-        if "withdraw" in request.POST and request.POST["withdraw"].isdigit():
-            asked = get_allocation_request_for(actor, int(request.POST["withdraw"]))
+        if "withdraw" in request.POST:
+            asked_id = id_of(request.POST["withdraw"])
+            if asked_id is None:
+                raise Http404
+            asked = get_allocation_request_for(actor, asked_id)
             allocation_withdraw(actor=request.user, household=actor.household, request=asked)
             messages.success(request, _("Demande retirée."))
             return redirect("reservations:allocation_requests")
@@ -73,7 +77,8 @@ def _ask(request: HttpRequest, actor: FamilyActor, windows: list) -> None:
     window = next((w for w in windows if str(w.pk) == pk), None)
     if window is None:
         raise Http404
-    children = list(Child.objects.filter(households=actor.household, pk__in=request.POST.getlist("enfant")))
+    wanted = [n for pk in request.POST.getlist("enfant") if (n := id_of(pk)) is not None]
+    children = list(Child.objects.filter(households=actor.household, pk__in=wanted))
     days = [d for d in window_days(window) if d.isoformat() in request.POST.getlist("jour")]
     units = request.POST.getlist("unite")
     if not children or not days or not units:
@@ -116,10 +121,9 @@ def allocation(request: HttpRequest, window_id: int) -> HttpResponse:
     """A window's requests; a preview of the draw with a seed (the same seed, the same order); the run."""
     window = get_draw_window_for_staff(window_id)
     raw = (request.POST if request.method == "POST" else request.GET).get("graine", "").strip()
-    if raw and not raw.isdigit():
+    seed = id_of(raw)  # a bigint, as the run's column and the API's seed
+    if raw and seed is None:
         messages.error(request, _("La graine est un nombre entier positif."))
-        raw = ""
-    seed = int(raw) if raw else None
     if request.method == "POST":
         try:
             run = allocation_run(window=window, actor=request.user, seed=seed)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from catalog.models import BookingWindow
 from core import api
+from core.ids import BIGINT_MAX
 from reservations.allocation_selectors import window_days
 from reservations.models import AllocationRequest, AllocationRun
 from reservations.serializers import UNIT_CODE
@@ -102,7 +103,7 @@ class AllocationRunOptionsSerializer(api.Serializer):
     seed = api.IntegerField(
         required=False,
         min_value=0,
-        max_value=2**63 - 1,
+        max_value=BIGINT_MAX,
         help_text="the lottery's seed (the same seed over the same requests, the same order); none: drawn",
     )
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import Service
+from core.ids import id_of
 from families.models import Child, Decision
 from families.selectors import FamilyActor
 from families.views import family_page
@@ -39,7 +40,7 @@ def _children(actor: FamilyActor, wanted: list[str]) -> list[Child]:
     children = list(Child.objects.filter(households=actor.household).order_by("first_name", "pk"))
     if not wanted:
         return children
-    ids = {int(pk) for pk in wanted if pk.isdigit()}
+    ids = {n for pk in wanted if (n := id_of(pk)) is not None}
     chosen = [c for c in children if c.pk in ids]
     if len(chosen) != len(ids) or len(ids) != len(wanted):
         raise Http404
@@ -158,7 +159,7 @@ def planning_period(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
         first = _parse_day(data.get("du"), None)
         last = _parse_day(data.get("au"), None)
         chosen_children = _children(actor, data.getlist("enfant")) if data.getlist("enfant") else []
-        weekdays = {int(d) for d in data.getlist("jours") if d.isdigit()}
+        weekdays = {n for d in data.getlist("jours") if (n := id_of(d)) is not None}
         units = set(data.getlist("unites"))  # "service:code"
         remove = data.get("action") == "retirer"
         if first is None or last is None or last < first:

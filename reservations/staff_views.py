@@ -20,6 +20,7 @@ from audit.services import audit_record
 from catalog.engine import Reason
 from catalog.models import Service
 from core.access import capability_required
+from core.ids import id_of
 from core.roles import Capability, can
 from families.forms import DecisionForm
 from families.models import Child, Decision, Household
@@ -58,7 +59,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """The pending requests, oldest first; those ticked are validated together (a refusal needs its reason,
     on the request's own page)."""
     if request.method == "POST":
-        ids = [int(pk) for pk in request.POST.getlist("enrolment") if pk.isdigit()]
+        ids = [n for pk in request.POST.getlist("enrolment") if (n := id_of(pk)) is not None]
         chosen = [get_enrolment_for_review(request.user, pk) for pk in dict.fromkeys(ids)]
         if not chosen:
             messages.error(request, _("Cochez les inscriptions à valider."))

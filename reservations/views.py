@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.ids import id_of
 from families.models import Child, Decision
 from families.panels import Panel
 from families.selectors import FamilyActor, get_child_for
@@ -83,7 +84,7 @@ def enrolment_new(request: HttpRequest, actor: FamilyActor, child_id: int) -> Ht
         services_open = services_open_for(child=child, years=list(years), today=today)
         context = {"child": child, "services": services_open, "years": years}
         return render(request, "reservations/enrolment_services.html", context)
-    service = get_service_open_for(actor, child=child, pk=int(chosen) if chosen.isdigit() else 0, today=today)
+    service = get_service_open_for(actor, child=child, pk=id_of(chosen) or 0, today=today)
     requirements = requirements_of(service)
     form = EnrolmentForm(
         request.POST or None, request.FILES or None, service=service, years=years, requirements=requirements

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import Service
+from core.ids import id_of
 from families.selectors import FamilyActor, get_child_for
 from families.views import family_page
 from reservations.services.waiting import waiting_join, waiting_leave, waiting_offer_accept, waiting_offer_decline
@@ -30,9 +31,10 @@ DONE = {
 def waiting_list(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
-        if action not in ACTIONS or not request.POST.get("entry", "").isdigit():
+        entry_id = id_of(request.POST.get("entry"))
+        if action not in ACTIONS or entry_id is None:
             raise Http404
-        entry = get_waiting_entry_for(actor, int(request.POST["entry"]))
+        entry = get_waiting_entry_for(actor, entry_id)
         try:
             ACTIONS[action](actor=request.user, household=actor.household, entry=entry)
         except ValidationError as exc:

@@ -254,3 +254,14 @@ def test_the_dashboard_speaks_english_when_chosen(parent):
     page = parent.get("/famille/").content.decode()
 
     assert "Dashboard" in page and "My requests" in page and "Mes demandes" not in page
+
+
+def test_staff_forms_posting_no_id_answer_404(martin):
+    agent = signed_in(UserFactory(role=Role.ADMINISTRATOR))
+    email = "nouvelle@example.test"
+
+    for value in ["²", "abc", "9" * 20]:
+        assert agent.post(f"/gestion/familles/foyers/{martin.pk}/rattacher/", {"child": value}).status_code == 404
+        changed = agent.post(f"/gestion/familles/foyers/{martin.pk}/", {"guardian": value, "email": email})
+        assert changed.status_code == 404
+    assert martin.guardians.get().email != email

@@ -116,3 +116,10 @@ def test_an_agent_decides_from_the_families_queue_with_the_certificate_at_hand(m
     assert absence.state == Absence.State.JUSTIFIED
     assert "Justifiée" in signed_in(parent_of(martin)).get("/famille/absences/").content.decode()
     assert staff.get("/gestion/inscriptions/absences/999999/").status_code == 404
+
+
+def test_an_absence_that_is_no_id_answers_404(martin):  # noqa: F811
+    page = signed_in(parent_of(martin))
+
+    for value in ["²", "abc", "9" * 20, ""]:
+        assert page.post("/famille/absences/", {"absence": value, "proof": certificate_file()}).status_code == 404

@@ -72,3 +72,35 @@ def test_both_pages_name_the_windows_priorities_in_its_order(window, centre, yea
     )
     assert said in asking_page
     assert said in " ".join(staff_page.split())
+
+
+def test_ids_that_are_no_ids_answer_404_or_are_left_out(window, centre, year, frozen_at):  # noqa: F811
+    frozen_at(OPENS + timedelta(days=1))
+    martin = family("Famille Martin")
+    lea = enrolled(martin, "Léa", centre, year)
+    page = signed_in(parent_of(martin))
+
+    for value in ["²", "abc", "9" * 20]:
+        assert page.post("/famille/attribution/", {"withdraw": value}).status_code == 404
+    asked = {"window": window.pk, "enfant": ["abc", "²"], "jour": [WEDNESDAY.isoformat()], "unite": ["journee"]}
+    refused = page.post("/famille/attribution/", asked, follow=True)
+    assert "Cochez au moins un enfant, un jour et une unité." in html.unescape(refused.content.decode())
+    page.post("/famille/attribution/", {**asked, "enfant": ["abc", lea.pk]})
+    assert AllocationRequest.objects.filter(child=lea).count() == 1
+
+
+def test_a_seed_beyond_a_bigint_is_refused_with_the_message(window, asking, agent, frozen_at):  # noqa: F811
+    frozen_at(AFTER)
+    page = signed_in(agent)
+    url = f"/gestion/inscriptions/attributions/{window.pk}/"
+    said = "La graine est un nombre entier positif."
+
+    for seed in ["9" * 20, str(2**63), "²"]:
+        preview = page.get(url, {"graine": seed})
+        assert preview.status_code == 200 and said in html.unescape(preview.content.decode())
+    preview = page.get(url, {"graine": str(2**63 - 1)}).content.decode()
+    assert f"Ordre avec la graine {2**63 - 1}" in preview and said not in html.unescape(preview)
+    run = page.post(url, {"graine": "9" * 20}, follow=True)
+
+    assert said in html.unescape(run.content.decode())
+    assert AllocationRun.objects.get().seed <= 2**63 - 1  # as with "abc", the run drew its own seed

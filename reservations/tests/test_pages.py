@@ -331,3 +331,15 @@ def test_staff_validate_the_requests_they_tick_together(agent, lea, care, year, 
     statuses = dict(Enrolment.objects.values_list("pk", "status"))
     assert statuses == {first.pk: Decision.VALIDATED, second.pk: Decision.VALIDATED, left.pk: Decision.PENDING}
     assert f"/gestion/inscriptions/{left.pk}/" in text and f"/gestion/inscriptions/{first.pk}/" not in text
+
+
+def test_a_service_or_an_enrolment_that_is_no_id_answers_404_or_the_message(agent, parent, lea, care, year):
+    for value in ["²", "abc", "9" * 20]:
+        assert parent.get(f"/famille/enfants/{lea.pk}/inscription/", {"service": value}).status_code == 404
+    enrolment = enrol(lea, care, year, {1: ["soir"]})
+
+    none = signed_in(agent).post("/gestion/inscriptions/", {"enrolment": ["²", "9" * 20]}, follow=True)
+
+    assert "Cochez les inscriptions à valider." in page(none)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Decision.PENDING

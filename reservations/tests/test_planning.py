@@ -218,3 +218,15 @@ def test_another_households_child_is_not_reached(martin, care, year):
     stranger = ChildFactory(household=other, status=Decision.VALIDATED)
     parent = signed_in(parent_of(martin))
     assert parent.get(f"/famille/planning/?enfant={stranger.pk}").status_code == 404
+
+
+def test_children_and_weekdays_that_are_no_ids_are_refused(martin, care, year):
+    lea = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+    enrolled(lea, care, martin, year)
+    parent = signed_in(parent_of(martin))
+
+    for value in ["²", "abc", "9" * 20]:
+        assert parent.get("/famille/planning/", {"enfant": value}).status_code == 404
+    period = {"du": "2026-09-07", "au": "2026-09-18", "enfant": [lea.pk], "unites": [f"{care.pk}:soir"]}
+    refused = parent.post("/famille/planning/periode/", {**period, "jours": ["²", "9" * 20]})
+    assert refused.status_code == 200 and "Cochez au moins un jour de la semaine." in refused.content.decode()

@@ -56,3 +56,12 @@ def test_a_place_offered_is_accepted_from_the_list(families, centre, frozen_at):
     entry.refresh_from_db()
     assert entry.state == Entry.State.BOOKED and entry.booking.state == Booking.State.CONFIRMED
     assert "réservé" in planning_of(page)
+
+
+def test_an_entry_that_is_no_id_answers_404(families, centre, frozen_at):  # noqa: F811
+    frozen_at(FAR)
+    households, _children = families
+    page = signed_in(parent_of(households["Léa"]))
+
+    for value in ["²", "abc", "9" * 20, ""]:
+        assert page.post("/famille/liste-d-attente/", {"entry": value, "action": "quitter"}).status_code == 404
