@@ -177,11 +177,13 @@ def _apply(actor: User, household: Household, lines: list[BasketLine], services:
 
 
 def _apply_lines(actor, household, lines: list[BasketLine], services: dict, now: datetime) -> BasketOutcome:
-    # Every day of the basket locked at once, in (service, date) order: cancelling first and booking next
-    # would otherwise take them in two batches, and two baskets crossing days could deadlock.
-    lock_service_days(_key(line)[1:] for line in lines)
     held = _held_by_line(household, lines)
     leaving = [b for line in lines for b in held[_key(line)] if b.unit.code not in line.units]
+    if leaving and any(line.units for line in lines):
+        # Cancelling then booking would take the days' locks in two batches, and two baskets crossing
+        # days could deadlock: all at once, in (service, date) order. (A basket that only books keeps its
+        # reads before the locks, as the rush's do.)
+        lock_service_days(_key(line)[1:] for line in lines)
     arriving = {_key(line): set(line.units) for line in lines}
     cancelled = bookings_cancel(actor=actor, bookings=leaving, channel=Channel.ONLINE, now=now, arriving=arriving)
     requests = [
