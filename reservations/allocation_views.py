@@ -124,6 +124,8 @@ def allocation(request: HttpRequest, window_id: int) -> HttpResponse:
     seed = id_of(raw)  # a bigint, as the run's column and the API's seed
     if raw and seed is None:
         messages.error(request, _("La graine est un nombre entier positif."))
+        if request.method == "POST":  # a run cannot be undone: never with another seed than the one typed
+            return redirect("reservations_staff:allocation", window_id=window.pk)
     if request.method == "POST":
         try:
             run = allocation_run(window=window, actor=request.user, seed=seed)
