@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -72,9 +72,13 @@ def allocation_request(
         Request.objects.filter(window=window, child=child, date=day, state=Request.State.PENDING).update(
             state=Request.State.WITHDRAWN
         )
-        return Request.objects.create(
-            window=window, household=household, child=child, date=day, units=sorted(units), created_by=actor
-        )
+        try:
+            with transaction.atomic():  # a double submit meets the constraint: said in words, not a 500
+                return Request.objects.create(
+                    window=window, household=household, child=child, date=day, units=sorted(units), created_by=actor
+                )
+        except IntegrityError as exc:
+            raise ValidationError(_("Une demande pour cet enfant et ce jour vient d'être enregistrée.")) from exc
 
 
 def allocation_withdraw(*, actor: User, household: Household, request: AllocationRequest) -> None:

@@ -185,7 +185,9 @@ def _owed(bookings: Iterable[Booking]) -> tuple[list[Owed], list[Booking]]:
     late price it carried included): each billed line is owed on the booking of its first unit."""
     paid: dict[int, list[Booking]] = defaultdict(list)
     for booking in bookings:
-        if booking.state == Booking.State.CONFIRMED and booking.service.billing_mode == Service.BillingMode.IMMEDIATE:
+        # Paid at booking: confirmed, or confirmed and then asked back (still paid) where staff decide.
+        paid_states = (Booking.State.CONFIRMED, Booking.State.CANCELLATION_REQUESTED)
+        if booking.state in paid_states and booking.service.billing_mode == Service.BillingMode.IMMEDIATE:
             paid[booking.household_id].append(booking)
     amounts: dict[int, Decimal] = defaultdict(Decimal)
     by_pk, unpriced = {}, []

@@ -215,3 +215,13 @@ def test_a_service_of_another_site_is_refused(day, agent, care):
     elsewhere = ServiceFactory(name="Mercredis", site=SiteFactory(name="Centre de loisirs"))
     with pytest.raises(ValidationError, match="pas sur ce site"):
         closure_create(actor=agent, closure=close(agent, service=elsewhere, site=care.site))
+
+
+def test_a_paid_day_whose_cancellation_was_asked_is_owed_back_too(day, agent, canteen):
+    households, children = day
+    Booking.objects.filter(child=children["Léa"], service=canteen).update(state=Booking.State.CANCELLATION_REQUESTED)
+
+    closure_create(actor=agent, closure=close(agent, service=canteen))
+
+    (owed,) = AmountOwed.objects.all()  # still paid while staff had not decided: owed back like any paid day
+    assert (owed.household, owed.amount) == (households["Léa"], Decimal("3.60"))
