@@ -180,13 +180,15 @@ def _page(browser: Browser, request, **options) -> Iterator[Page]:
     context.close()
 
 
-def read_mailbox(portal: Portal) -> list[tuple[str, str]]:
-    """Every e-mail the server sent, as (subject, body) in plain text."""
+def read_mailbox(portal: Portal, to: str | None = None) -> list[tuple[str, str]]:
+    """Every e-mail the server sent (to `to` only, when given), as (subject, body) in plain text."""
     messages = []
     for path in sorted(portal.mailbox.glob("*.log")):
         for raw in path.read_bytes().split(b"-" * 79):
             if raw.strip():
                 message = email.message_from_bytes(raw.strip(), policy=email.policy.default)
+                if to is not None and to not in str(message["To"]):
+                    continue
                 text = message.get_body(preferencelist=("plain",))  # every e-mail also has a branded HTML part
                 messages.append((str(message["Subject"]).strip(), text.get_content()))
     return messages
