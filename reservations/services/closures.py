@@ -102,7 +102,7 @@ def closure_create(*, actor: User, closure: Closure, now: datetime | None = None
     """Record the closure and apply it (see the module's comment); the families are e-mailed once it commits."""
     now = now or timezone.now()
     services = _checked(actor, closure, now)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         days = lock_service_days((service.pk, closure.date) for service in services)
         closure.created_by = actor
         closure.save()
