@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.utils import formats, translation
 from playwright.sync_api import Page, expect
 
+from catalog import calendar
 from tests.e2e.conftest import Portal, log_in, read_mailbox
 
 ENROL = """
@@ -48,7 +49,16 @@ with schema_context("lutinville"):
 
 
 def next_monday(today: date) -> date:
-    return today + timedelta(days=7 - today.weekday() + 7)  # the week after next: past every notice
+    """The Monday of a whole school week (zone B, the demo communes' default: no holiday, no public
+    holiday), the week after next at the soonest: past every notice."""
+    monday = today + timedelta(days=7 - today.weekday() + 7)
+    while any(_no_school(monday + timedelta(days=n)) for n in range(5)):
+        monday += timedelta(days=7)
+    return monday
+
+
+def _no_school(day: date) -> bool:
+    return calendar.is_school_holiday(day, "B") or calendar.is_public_holiday(day)
 
 
 def day_label(day: date) -> str:
