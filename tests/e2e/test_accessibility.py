@@ -217,11 +217,16 @@ def last_link(portal: Portal, pattern: str) -> str:
 
 
 def submit(page: Page, *, empty: bool = False) -> None:
-    """Press the main form's last button; `empty`: past the browser's own checks, to show the server's errors."""
+    """Press the main form's last button and wait for the page it loads.
+
+    `empty`: past the browser's own checks, to show the server's errors. Waiting matters: axe run
+    while the answer is still loading finds no document and fails.
+    """
     button = page.locator("main form:not(.inline):not(.inline-form) button[type=submit]").last
     if empty:
         button.evaluate("button => { button.form.noValidate = true; }")
-    button.click()
+    with page.expect_navigation():
+        button.click()
 
 
 def pdf(name: str = "attestation.pdf") -> dict:
