@@ -267,6 +267,20 @@ class AgeGroupCapacityForm(CatalogForm):
         formfield_callback = html5_formfield
 
 
+class AbsenceReasonForm(CatalogForm):
+    class Meta:
+        model = models.AbsenceReason
+        fields = ["label", "needs_proof", "position"]
+        formfield_callback = html5_formfield
+        help_texts = {
+            "needs_proof": _(
+                "La famille joint la pièce en signalant l'absence ou dans le délai fixé par la prestation "
+                "(« absence : jours pour ajouter le justificatif »)."
+            ),
+            "position": _("Les motifs sont proposés aux familles dans cet ordre."),
+        }
+
+
 class CutoffRuleForm(CatalogForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -107,6 +107,7 @@ SECTIONS = {
         Section("capacites", gettext_lazy("Capacités exceptionnelles"), catalog_forms.CapacityOverrideForm, True),
         Section("groupes", gettext_lazy("Places par tranche d'âge"), catalog_forms.AgeGroupCapacityForm, True),
         Section("exceptions", gettext_lazy("Fermetures et ouvertures"), catalog_forms.ServiceExceptionForm, True),
+        Section("motifs", gettext_lazy("Motifs d'absence"), catalog_forms.AbsenceReasonForm, True),
     ]
 }
 

@@ -135,7 +135,13 @@ class AbsenceReason(models.Model):
         verbose_name = _("motif d'absence")
         verbose_name_plural = _("motifs d'absence")
         ordering = ["service", "position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["service", "label"], name="one_absence_reason_per_label")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "label"],
+                name="one_absence_reason_per_label",
+                violation_error_message=_("Ce motif existe déjà pour cette prestation."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label

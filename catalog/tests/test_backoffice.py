@@ -678,3 +678,28 @@ def test_the_service_page_reads_its_units_in_a_bounded_number_of_queries(admin_c
         admin_client.get(url, query)
 
     assert len(four) == len(one)
+
+
+def test_the_mairie_lists_a_services_absence_reasons_in_its_order(admin_client, wednesdays):
+    url = f"{BASE}/prestations/{wednesdays.pk}/motifs/nouveau/"
+
+    admin_client.post(url, {"label": "Raison familiale", "position": "2"})
+    admin_client.post(url, {"label": "Maladie (certificat médical)", "needs_proof": "on", "position": "1"})
+    twice = admin_client.post(url, {"label": "Raison familiale", "position": "3"})
+
+    assert "Ce motif existe déjà pour cette prestation." in twice.content.decode()
+    assert [(r.label, r.needs_proof) for r in wednesdays.absence_reasons.all()] == [
+        ("Maladie (certificat médical)", True),
+        ("Raison familiale", False),
+    ]
+    page = admin_client.get(f"{BASE}/prestations/{wednesdays.pk}/").content.decode()
+    assert '<h2 id="section-motifs">Motifs d&#x27;absence</h2>' in page
+    assert page.index("Maladie (certificat médical)") < page.index("Raison familiale")
+    assert AuditEntry.objects.filter(action="catalog.create").count() == 2
+
+
+def test_an_absence_reason_needs_a_label(admin_client, wednesdays):
+    answer = admin_client.post(f"{BASE}/prestations/{wednesdays.pk}/motifs/nouveau/", {"label": "", "position": "0"})
+
+    assert answer.status_code == 200 and "Ce champ est obligatoire." in answer.content.decode()
+    assert not wednesdays.absence_reasons.exists()

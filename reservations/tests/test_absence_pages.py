@@ -6,7 +6,9 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from catalog.models import AbsenceReason
 from conftest import signed_in
+from core.roles import Role
 from reservations.models import Absence
 from reservations.tests.test_absences import (  # noqa: F401
     MONDAY,
@@ -17,7 +19,7 @@ from reservations.tests.test_absences import (  # noqa: F401
     martin,
     report,
 )
-from tests.factories import family, parent_of
+from tests.factories import UserFactory, family, parent_of
 from tests.samples import pdf_bytes
 
 
@@ -123,3 +125,15 @@ def test_an_absence_that_is_no_id_answers_404(martin):  # noqa: F811
 
     for value in ["²", "abc", "9" * 20, ""]:
         assert page.post("/famille/absences/", {"absence": value, "proof": certificate_file()}).status_code == 404
+
+
+def test_a_reason_families_gave_cannot_be_deleted_from_the_catalogue(martin, illness):  # noqa: F811
+    report(martin, illness)
+    mairie = signed_in(UserFactory(role=Role.ADMINISTRATOR))
+
+    answer = mairie.post(
+        f"/gestion/catalogue/prestations/{illness.service_id}/motifs/{illness.pk}/supprimer/", follow=True
+    )
+
+    assert "Maladie (certificat médical) est encore utilisé par : Léa Martin — Périscolaire" in answer.content.decode()
+    assert AbsenceReason.objects.filter(pk=illness.pk).exists()
