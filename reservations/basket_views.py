@@ -31,7 +31,9 @@ def basket(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
         if outcome.undone:
             messages.warning(request, _("Rien n'a été enregistré (tout ou rien) : votre panier est conservé."))
             return render(request, "reservations/basket_done.html", {"outcome": outcome})
-        booked, cancelled, held = priced_groups(household, [outcome.booked, outcome.cancelled, outcome.held])
+        booked, cancelled, held = priced_groups(
+            household, [outcome.booked, outcome.cancelled, outcome.held], outcome.services
+        )
         context = {
             "outcome": outcome,
             "booked": booked,

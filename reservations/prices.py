@@ -33,8 +33,11 @@ def priced_days(household: Household, bookings: Iterable[Booking]) -> list[Price
     return priced_groups(household, [bookings])[0]
 
 
-def priced_groups(household: Household, groups: list[Iterable[Booking]]) -> list[list[PricedDay]]:
-    """`priced_days` of each group (booked, cancelled, held…), their services' rules read once."""
+def priced_groups(
+    household: Household, groups: list[Iterable[Booking]], services: dict[int, Service] | None = None
+) -> list[list[PricedDay]]:
+    """`priced_days` of each group (booked, cancelled, held…), their services' rules read once — not at all
+    when the caller has them already (`services`, by pk, from `services_with_rules`)."""
     grouped: list[dict] = []
     for bookings in groups:
         days: dict = defaultdict(list)
@@ -42,7 +45,9 @@ def priced_groups(household: Household, groups: list[Iterable[Booking]]) -> list
             days[(booking.child_id, booking.service_id, booking.date)].append(booking)
         grouped.append(days)
     service_ids = {key[1] for days in grouped for key in days}
-    services = {s.pk: s for s in services_with_rules().filter(pk__in=service_ids)} if service_ids else {}
+    missing = service_ids - set(services or {})
+    if missing:
+        services = {**(services or {}), **{s.pk: s for s in services_with_rules().filter(pk__in=missing)}}
     return [_priced(household, days, services) for days in grouped]
 
 

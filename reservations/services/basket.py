@@ -109,6 +109,7 @@ class BasketOutcome:
     cancelled: list[Booking] = field(default_factory=list)
     refused: list[LineRefusal] = field(default_factory=list)
     undone: bool = False  # "all or none" asked and a line refused: nothing applied, the basket kept
+    services: dict[int, Service] = field(default_factory=dict)  # the lines' services with their rules, by pk
 
     @property
     def held(self) -> list[Booking]:
@@ -142,6 +143,7 @@ def _validate(actor: User, household: Household, now: datetime, all_or_none: boo
             return BasketOutcome()
         services = {s.pk: s for s in services_with_rules().filter(pk__in={line.service_id for line in lines})}
         outcome = _apply(actor, household, lines, services, now)
+        outcome.services = services
         if all_or_none and outcome.refused:
             raise _AllOrNone(outcome.refused)  # rolls back every booking, cancellation and count above
         BasketLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
