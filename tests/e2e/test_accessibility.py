@@ -360,6 +360,7 @@ def test_parent_pages(audit, portal: Portal):
     page.get_by_role("link", name="Léa Démo").click()
     page.get_by_role("link", name=re.compile(r"^Dossier \d{4}-\d{4}$")).click()
     page.get_by_role("button", name="Commencer le dossier").click()
+    expect(page.get_by_role("button", name="Transmettre à la mairie")).to_be_visible()
     parent.check("(draft)")
     for field in page.locator("main input[type=file]").all():
         field.set_input_files(pdf())
@@ -387,7 +388,8 @@ def test_parent_pages(audit, portal: Portal):
     submit(page)
     expect(page.locator(".messages")).to_contain_text("Demande d’inscription envoyée")
     parent.check("(enrolment sent)")
-    page.get_by_role("link", name="Changer la semaine type — Restaurant scolaire").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Changer la semaine type — Restaurant scolaire").click()
     parent.check()
     page.go_back()
     page.get_by_role("link", name="Retirer la demande — Restaurant scolaire").click()
@@ -480,6 +482,7 @@ def test_operator_pages(audit, portal: Portal):
     # A suspended commune's maintenance page, then the commune is reactivated.
     page.goto(portal.url("", "/console/"))
     page.get_by_role("button", name="Suspendre Lutinville").click()
+    expect(page.get_by_role("button", name="Réactiver Lutinville")).to_be_visible()
     try:
         visitor = audit("visitor of a suspended commune")
         visitor.visit(portal.url("lutinville", "/"), status=503)
