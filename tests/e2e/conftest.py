@@ -199,4 +199,6 @@ def log_in(page: Page, portal: Portal, slug: str, email: str, password: str = "d
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
-    page.wait_for_url(portal.url(slug, "/**"))
+    # The page the login leads to: a pattern of the commune's address alone matches the login page itself,
+    # and returns at once, while the answer that signs in is still on its way.
+    page.wait_for_url(lambda url: url.startswith(portal.url(slug, "/")) and urlsplit(url).path != "/compte/login/")

@@ -54,7 +54,8 @@ def test_a_parent_reports_an_illness_adds_the_certificate_later_and_the_mairie_j
     # The morning: Inès is ill, the doctor sees her at 15:00.
     log_in(page, portal, "lepallet", "parent@lepallet.test")
     page.goto(portal.url("lepallet", "/famille/planning/"))
-    page.get_by_role("link", name="Signaler une absence").click()
+    with page.expect_navigation():  # axe run before the page has loaded finds no document
+        page.get_by_role("link", name="Signaler une absence").click()
     audit(page)
     page.get_by_label("Enfant").select_option(label="Inès Démo")
     page.get_by_label("Service").select_option(label=SERVICE)
@@ -80,9 +81,11 @@ def test_a_parent_reports_an_illness_adds_the_certificate_later_and_the_mairie_j
     agent = browser.new_context(locale="fr-FR").new_page()
     log_in(agent, portal, "lepallet", "mairie@lepallet.test")
     agent.goto(portal.url("lepallet", "/gestion/familles/"))
-    agent.get_by_role("link", name="Toutes les absences à examiner").click()
+    with agent.expect_navigation():
+        agent.get_by_role("link", name="Toutes les absences à examiner").click()
     audit(agent)
-    agent.get_by_role("link", name=re.compile("Examiner Inès Démo")).click()
+    with agent.expect_navigation():
+        agent.get_by_role("link", name=re.compile("Examiner Inès Démo")).click()
     audit(agent)
     with agent.expect_download() as download:
         agent.get_by_role("link", name=re.compile("certificat-medical.pdf")).click()

@@ -22,6 +22,7 @@ def test_every_admin_page_of_a_commune_runs_under_the_csp(page: Page, portal: Po
     page.fill("input[name=username]", POWER_USER)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit]")
+    expect(page).to_have_url(portal.url("lepallet", "/admin/"))  # the login page has a #content-main too
     expect(page.locator("#content-main")).to_be_visible()
 
     # Every list and add page the index links to, then the first object of each list.

@@ -92,7 +92,8 @@ def a_holiday_week(today: date) -> tuple[date, date, date]:
 
 def drawn_order(page: Page, seed: int) -> list[list[str]]:
     page.get_by_label("Graine du tirage").fill(str(seed))
-    page.get_by_role("button", name="Voir l'ordre du tirage").click()
+    with page.expect_navigation():  # the same seed again: its table shows before the answer does
+        page.get_by_role("button", name="Voir l'ordre du tirage").click()
     table = page.get_by_role("table", name=f"Ordre avec la graine {seed}")
     expect(table).to_be_visible()
     return [[cell.strip() for cell in row.locator("td").all_inner_texts()] for row in table.locator("tbody tr").all()]

@@ -85,6 +85,7 @@ def test_administrator_configures_a_holiday_service_with_its_rules(page: Page, p
     expect(page.locator(".preview")).to_contain_text("Acceptée en retard, elle coûte 4,00 €")
 
     page.get_by_role("link", name="Calendrier des ouvertures").click()
+    expect(page).to_have_url(re.compile(r"/prestations/\d+/calendrier/$"))  # before its address is read
     page.goto(page.url + "?mois=2027-02")
     cells = page.locator("table.month td")
     expect(cells.filter(has_text=re.compile(r"^\s*24\b"))).to_contain_text("12 places")
@@ -223,6 +224,8 @@ def test_administrator_configures_a_holiday_centre_sold_by_day_half_day_and_meal
 
     page.fill("#id_day", "2027-02-24")
     page.get_by_role("button", name="Vérifier").click()
+    # The day's page, before its billing form is filled (the preview of the day shown before says the same).
+    expect(page).to_have_url(re.compile(r"\?day=2027-02-24$"))
     expect(page.locator(".preview").first).to_contain_text("Acceptée en retard, elle coûte le tarif plus 3,00 €")
     billing_preview(page, ("Matin", "Repas", "Après-midi"), "800")
     result = page.locator(".billing-preview")
@@ -278,6 +281,7 @@ def test_administrator_configures_a_periscolaire_with_seed_001s_late_prices(page
     add_tariff(page, "Soir", [("0", "600", "1,80"), ("601", "", "2,60")])
     page.fill("#id_day", "2027-01-14")
     page.get_by_role("button", name="Vérifier").click()
+    expect(page).to_have_url(re.compile(r"\?day=2027-01-14$"))  # the day's page, before its billing form is filled
     billing_preview(page, ("Matin", "Soir"), "800")
     result = page.locator(".billing-preview")
     expect(result).to_contain_text("« Matin » : 1,55 €")

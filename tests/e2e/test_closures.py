@@ -62,9 +62,11 @@ def test_a_strike_day_closes_one_schools_canteen_and_its_families_are_told_and_n
 
     log_in(page, portal, "lepallet", "mairie@lepallet.test")
     page.goto(portal.url("lepallet", "/gestion/familles/"))
-    page.get_by_role("link", name=re.compile("Fermer un jour")).click()
+    with page.expect_navigation():  # axe run before the page has loaded finds no document
+        page.get_by_role("link", name=re.compile("Fermer un jour")).click()
     audit(page)
-    page.get_by_role("link", name="Décider une fermeture").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Décider une fermeture").click()
     audit(page)
     page.get_by_label("Jour fermé").fill(f"{day:%Y-%m-%d}")
     page.get_by_label("Cause").select_option(label="grève")

@@ -156,7 +156,8 @@ def test_separated_parents_enrol_their_child_for_their_own_weeks(
         blocking = [v["id"] for v in AXE.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
         assert not blocking, (viewport, blocking)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.get_by_role("link", name="Léa Démo").click()
+    with page.expect_navigation():  # the page reloaded at the end is the child's
+        page.get_by_role("link", name="Léa Démo").click()
 
     # The other parent sees none of that household's days, and enrols Léa for the other weeks.
     other = browser.new_context(locale="fr-FR").new_page()

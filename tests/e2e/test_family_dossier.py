@@ -56,8 +56,10 @@ def test_a_new_family_files_its_dossiers_and_follows_the_mairies_decisions(
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(portal.url("lepallet", "/compte/confirm-email/"))  # the e-mail is sent by then
     page.goto(last_link(portal, r"http://lepallet\.localhost:\d+/compte/confirm-email/\S+"))
-    page.locator("main button[type=submit]").click()
+    with page.expect_navigation():  # confirmed before log_in's page load would cancel it
+        page.locator("main button[type=submit]").click()
     log_in(page, portal, "lepallet", EMAIL, PASSWORD)
 
     # The household, two children and a pick-up person.
@@ -100,6 +102,8 @@ def test_a_new_family_files_its_dossiers_and_follows_the_mairies_decisions(
         agent.get_by_role("button", name="Enregistrer la décision").click()
         expect(agent.locator(".messages")).to_contain_text("Décision enregistrée")
     agent.get_by_role("link", name=re.compile("^Examiner Léa Leroy")).click()
+    review = agent.get_by_role("button", name="Enregistrer l’examen")
+    expect(review).to_be_visible()  # the dossier's pieces, before they are listed
     for piece in agent.locator("fieldset").all():
         refused = "Attestation d'assurance" in piece.locator("legend").inner_text()
         piece.get_by_label("Refuser" if refused else "Accepter").check()
@@ -117,9 +121,12 @@ def test_a_new_family_files_its_dossiers_and_follows_the_mairies_decisions(
     expect(page.locator(".rows")).to_contain_text("Attestation de l'an dernier : envoyez celle de cette année.")
     page.get_by_label("Attestation d'assurance responsabilité civile").set_input_files(files["pdf"])
     page.get_by_role("button", name="Transmettre à la mairie").click()
-    agent.get_by_role("link", name="Familles").click()
+    expect(page.locator(".messages")).to_contain_text("Dossier transmis à la mairie.")  # before the mairie looks
+    with agent.expect_navigation():  # the queue as it is now: the page shown has « Examiner » links too
+        agent.get_by_role("link", name="Familles").click()
     for _ in range(2):  # Léa's second review, then Tom's
         agent.get_by_role("link", name=re.compile("^Examiner .* Leroy")).first.click()
+        expect(review).to_be_visible()
         for piece in agent.locator("fieldset").all():
             piece.get_by_label("Accepter").check()
         agent.get_by_role("button", name="Enregistrer l’examen").click()

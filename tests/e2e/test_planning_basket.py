@@ -136,6 +136,8 @@ def test_in_lutinville_four_meals_show_14_40_and_an_unpaid_hold_frees_the_places
     for offset in (0, 1, 3, 4):
         tick(page, "Léa", monday + timedelta(days=offset), "Cantine Les Lutins Gourmands", "Repas")
     page.get_by_role("button", name="Mettre à jour le panier").click()
+    # Saved before the link is followed: the page shown has the link too, and following it cancels the form.
+    expect(page.locator(".messages")).to_contain_text("4 jours modifiés dans le panier")
     page.get_by_role("link", name="Voir et valider le panier").click()
     expect(page.locator("main")).to_contain_text("Total des changements : 14,40 €")
     page.get_by_role("button", name="Valider le panier").click()

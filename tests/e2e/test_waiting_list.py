@@ -127,7 +127,8 @@ def test_a_parent_waits_for_a_full_wednesday_and_is_booked_when_a_place_frees(pa
     expect(box).to_be_disabled()
     expect(box.locator("..")).to_contain_text("complet")
 
-    page.get_by_role("link", name=f"Rejoindre la liste d'attente — Nina, {day_label(day)}, Journée").click()
+    with page.expect_navigation():  # axe run before the page has loaded finds no document
+        page.get_by_role("link", name=f"Rejoindre la liste d'attente — Nina, {day_label(day)}, Journée").click()
     audit(page)
     page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
     expect(page.locator(".messages")).to_contain_text("Nina est sur la liste d'attente")
