@@ -4,6 +4,9 @@ from core.communes import current_commune, portal_url
 from notifications.branding import EmailBranding
 from theming.models import Branding
 
+# Gmail and Outlook show no SVG image in an e-mail: an SVG logo stays on the site, the mail says the name.
+EMAIL_LOGO_EXTENSIONS = ("png", "jpg", "jpeg")
+
 
 def branding_get() -> Branding:
     """The commune's branding; defaults if the commune has not set any yet."""
@@ -20,8 +23,12 @@ def email_branding() -> EmailBranding | None:
         name=commune.name,
         primary_colour=branding.primary_colour,
         secondary_colour=branding.secondary_colour,
-        logo_url=portal_url(commune, reverse("branding_logo")) if branding.logo else "",
+        logo_url=portal_url(commune, reverse("branding_logo")) if _email_logo(branding) else "",
         portal_url=portal_url(commune, "/"),
         contact_email=branding.contact_email,
         contact_phone=branding.contact_phone,
     )
+
+
+def _email_logo(branding: Branding) -> bool:
+    return bool(branding.logo) and branding.logo.name.rsplit(".", 1)[-1].lower() in EMAIL_LOGO_EXTENSIONS

@@ -46,6 +46,25 @@ def test_the_email_wears_the_communes_branding_and_has_a_plain_text_part(
     assert message.reply_to == ["mairie@clisson.test"]
 
 
+def test_an_svg_logo_stays_out_of_the_email_which_mail_clients_would_not_show(
+    agent, in_clisson, django_capture_on_commit_callbacks
+):
+    branding = Branding.objects.get_or_create(pk=1)[0]
+    branding.logo.save("logo.svg", ContentFile(b'<svg xmlns="http://www.w3.org/2000/svg"/>'), save=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        household_document_review(
+            document=DocumentFactory(household=family(), original_name="attestation.pdf"),
+            actor=agent,
+            accepted=False,
+            reason="Le document est illisible",
+        )
+
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    assert "<img" not in html and "/logo" not in html
+    assert "Portail Famille — Clisson" in html
+
+
 def test_a_one_time_link_is_not_kept_once_sent(in_clisson, django_capture_on_commit_callbacks):
     parent = UserFactory(role=Role.PARENT)
     with django_capture_on_commit_callbacks(execute=True):
