@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e import shell
 from tests.e2e.conftest import Portal, log_in, read_mailbox
 from tests.e2e.test_planning_basket import day_label
 from tests.e2e.test_waiting_list import audit
@@ -15,22 +16,13 @@ from tests.samples import pdf_bytes
 SERVICE = "Accueil périscolaire"
 # Inès, enrolled for the year, booked the next morning the service runs (written as it stands: the booking
 # rules are not what this test is about, and today may be a weekend or a holiday).
+# Run after shell.PRELUDE, which imports the models and defines service_year_household and enrolled_child.
 SETUP = """
-from datetime import date
-from django_tenants.utils import schema_context
-from catalog.models import SchoolYear, Service
-from families.models import Child, ChildHousehold, Decision, Household
-from reservations.models import Booking, Enrolment
+from reservations.models import Booking
 DAY = date.fromisoformat("{day}")
 with schema_context("lepallet"):
-    service = Service.objects.get(name="{service}")
-    year = SchoolYear.objects.filter(start__lte=DAY, end__gte=DAY).get()
-    mine = Household.objects.get(guardians__email="parent@lepallet.test")
-    ines = Child.objects.create(first_name="Inès", last_name="Démo", birth_date=date(2019, 5, 4),
-        status=Decision.VALIDATED)
-    ChildHousehold.objects.create(child=ines, household=mine)
-    Enrolment.objects.create(child=ines, household=mine, service=service, school_year=year, start=year.start,
-        end=year.end, status=Decision.VALIDATED)
+    service, year, mine = service_year_household("{service}", DAY)
+    ines = enrolled_child(mine, "Inès", service, year, date(2019, 5, 4))
     Booking.objects.create(child=ines, household=mine, service=service, unit=service.units.get(code="matin"),
         date=DAY, state=Booking.State.CONFIRMED, source=Booking.Source.PARENT)
 """
@@ -48,7 +40,7 @@ def test_a_parent_reports_an_illness_adds_the_certificate_later_and_the_mairie_j
     page: Page, browser: Browser, portal: Portal
 ):
     day = next_school_morning(date.today())
-    portal.manage("shell", "-c", SETUP.format(day=day.isoformat(), service=SERVICE))
+    shell.run(portal, SETUP, day=day.isoformat(), service=SERVICE)
     already = len(read_mailbox(portal))
 
     # The morning: Inès is ill, the doctor sees her at 15:00.

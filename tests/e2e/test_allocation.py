@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from playwright.sync_api import Browser, Page, expect
 
 from catalog import calendar
+from tests.e2e import shell
 from tests.e2e.conftest import Portal, log_in, read_mailbox
 from tests.e2e.test_planning_basket import day_label
 from tests.e2e.test_waiting_list import audit
@@ -16,22 +17,19 @@ from tests.e2e.test_waiting_list import audit
 SERVICE = "Accueil de loisirs des vacances"
 # Three other families ask for the day at the counter; the Collins live outside the commune. The demo
 # parent's Lou asks through the page: four requests for two places.
+# Run after shell.PRELUDE, which imports the models and defines service_year_household and enrolled_child.
 SETUP = """
-from datetime import date, timedelta
+from datetime import timedelta
 from django.utils import timezone
-from django_tenants.utils import schema_context
 from accounts.models import User
 from catalog import engine
-from catalog.models import BookingWindow, CapacityOverride, SchoolYear
+from catalog.models import BookingWindow, CapacityOverride
 from catalog.selectors import catalog_snapshot, services_with_rules
-from families.models import Child, ChildHousehold, Decision, Household
-from reservations.models import Enrolment
 from reservations.services.allocation import allocation_request
 FIRST, LAST, DAY = (date.fromisoformat(d) for d in ("{first}", "{last}", "{day}"))
 with schema_context("lepallet"):
-    service = services_with_rules().get(name="{service}")
+    service, year, mine = service_year_household("{service}", DAY, services=services_with_rules())
     assert engine.is_open(catalog_snapshot(services=[service], start=DAY, end=DAY), service, DAY), DAY
-    year = SchoolYear.objects.filter(start__lte=DAY, end__gte=DAY).get()
     now = timezone.now()
     window = BookingWindow(service=service, first_day=FIRST, last_day=LAST, opens_at=now - timedelta(days=1),
         allocation=BookingWindow.Allocation.DRAW, requests_until=now + timedelta(days=1), priorities=["resident"])
@@ -39,21 +37,13 @@ with schema_context("lepallet"):
     window.save()
     CapacityOverride.objects.update_or_create(service=service, date=DAY, defaults={{"capacity": 2}})
     agent = User.objects.get(email="mairie@lepallet.test")
-    mine = Household.objects.get(guardians__email="parent@lepallet.test")
     families = [
         ("Famille Arnaud", "Alba", True), ("Famille Bernard", "Basile", True), ("Famille Collin", "Côme", False)
     ]
     for name, first_name, resident in [*families, (None, "Lou", True)]:
         household = mine if name is None else Household.objects.get_or_create(
             name=name, defaults={{"status": Decision.VALIDATED, "resident": resident, "city": "Le Pallet"}})[0]
-        child = Child.objects.filter(households=household, first_name=first_name).first()
-        if child is None:
-            child = Child.objects.create(
-                first_name=first_name, last_name="Démo", birth_date=date(2017, 9, 5), status=Decision.VALIDATED
-            )
-            ChildHousehold.objects.create(child=child, household=household)
-        Enrolment.objects.get_or_create(child=child, household=household, service=service, school_year=year,
-            defaults={{"start": year.start, "end": year.end, "status": Decision.VALIDATED}})
+        child = enrolled_child(household, first_name, service, year, date(2017, 9, 5))
         if name is not None:
             allocation_request(actor=agent, household=household, window=window, child=child, day=DAY, units=["journee"])
 """
@@ -105,7 +95,7 @@ def test_a_window_allocates_by_priority_and_lottery_and_the_same_seed_gives_the_
     first, last, day = a_holiday_week(date.today())
     dates = {"first": first.isoformat(), "last": last.isoformat(), "service": SERVICE}
     try:
-        portal.manage("shell", "-c", SETUP.format(day=day.isoformat(), **dates))
+        shell.run(portal, SETUP, day=day.isoformat(), **dates)
         already = len(read_mailbox(portal, to="parent@lepallet.test"))
 
         log_in(page, portal, "lepallet", "parent@lepallet.test")

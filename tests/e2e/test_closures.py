@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e import shell
 from tests.e2e.conftest import Portal, log_in, read_mailbox
 from tests.e2e.test_planning_basket import day_label
 from tests.e2e.test_waiting_list import a_school_wednesday, audit
@@ -14,29 +15,17 @@ from tests.e2e.test_waiting_list import a_school_wednesday, audit
 SERVICE = "Restaurant scolaire"
 SCHOOL = "École publique du Pallet"
 MESSAGE = "Grève des enseignants de l'école publique : pas de cantine pour ses élèves."
+# Run after shell.PRELUDE, which imports the models and defines service_year_household and enrolled_child.
 SETUP = """
-from datetime import date
-from django_tenants.utils import schema_context
-from catalog.models import SchoolYear, Service
-from families.models import Child, ChildHousehold, Decision, Household, Schooling
-from reservations.models import Enrolment
+from families.models import Schooling
 from reservations.services import Channel, DayRequest, bookings_take
 DAY = date.fromisoformat("{day}")
 with schema_context("lepallet"):
-    service = Service.objects.get(name="{service}")
-    year = SchoolYear.objects.filter(start__lte=DAY, end__gte=DAY).get()
-    mine = Household.objects.get(guardians__email="parent@lepallet.test")
+    service, year, mine = service_year_household("{service}", DAY)
     other = Household.objects.get_or_create(name="Famille Voisine", defaults={{"status": Decision.VALIDATED}})[0]
     for household, name, school in ((mine, "Inès", "{school}"), (other, "Hugo", "École Sainte-Marie")):
-        child = Child.objects.filter(households=household, first_name=name).first()
-        if child is None:
-            child = Child.objects.create(
-                first_name=name, last_name="Démo", birth_date=date(2018, 4, 2), status=Decision.VALIDATED
-            )
-            ChildHousehold.objects.create(child=child, household=household)
+        child = enrolled_child(household, name, service, year, date(2018, 4, 2))
         Schooling.objects.update_or_create(child=child, school_year=year, defaults={{"school": school, "level": "CE2"}})
-        Enrolment.objects.get_or_create(child=child, household=household, service=service, school_year=year,
-            defaults={{"start": year.start, "end": year.end, "status": Decision.VALIDATED}})
         bookings_take(actor=None, requests=[DayRequest(child, household, service, DAY, frozenset({{"repas"}}))],
             channel=Channel.ONLINE)
 """
@@ -57,7 +46,7 @@ def test_a_strike_day_closes_one_schools_canteen_and_its_families_are_told_and_n
     browser: Browser, page: Page, portal: Portal
 ):
     day = a_school_wednesday(date.today()) + timedelta(days=1)  # a Thursday the canteen serves
-    portal.manage("shell", "-c", SETUP.format(day=day.isoformat(), service=SERVICE, school=SCHOOL))
+    shell.run(portal, SETUP, day=day.isoformat(), service=SERVICE, school=SCHOOL)
     already = len(read_mailbox(portal, to="parent@lepallet.test"))
 
     log_in(page, portal, "lepallet", "mairie@lepallet.test")

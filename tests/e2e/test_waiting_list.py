@@ -9,72 +9,46 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from catalog import calendar
+from tests.e2e import shell
 from tests.e2e.conftest import Portal, log_in, read_mailbox
 from tests.e2e.test_planning_basket import day_label
 
 AXE = Axe()
 SERVICE = "Accueil de loisirs du mercredi"
+# Run after shell.PRELUDE, which imports the models and defines service_year_household and enrolled_child.
 SETUP = """
-from datetime import date
-from django_tenants.utils import schema_context
-from catalog.models import CapacityOverride, SchoolYear, Service
-from families.models import Child, ChildHousehold, Decision, Household
-from reservations.models import Enrolment
+from catalog.models import CapacityOverride
 from reservations.services import Channel, DayRequest, bookings_take
 DAY = date.fromisoformat("{day}")
 with schema_context("lepallet"):
-    service = Service.objects.get(name="{service}")
-    year = SchoolYear.objects.filter(start__lte=DAY, end__gte=DAY).get()
+    service, year, mine = service_year_household("{service}", DAY)
     CapacityOverride.objects.update_or_create(service=service, date=DAY, defaults={{"capacity": 1}})
-    mine = Household.objects.get(guardians__email="parent@lepallet.test")
     rival = Household.objects.get_or_create(name="Famille Rivale", defaults={{"status": Decision.VALIDATED}})[0]
-    for household, name in ((mine, "Nina"), (rival, "Rémi")):
-        child = Child.objects.filter(households=household, first_name=name).first()
-        if child is None:
-            child = Child.objects.create(
-                first_name=name, last_name="Démo", birth_date=date(2018, 4, 2), status=Decision.VALIDATED
-            )
-            ChildHousehold.objects.create(child=child, household=household)
-        Enrolment.objects.get_or_create(child=child, household=household, service=service, school_year=year,
-            defaults={{"start": year.start, "end": year.end, "status": Decision.VALIDATED}})
-    remi = Child.objects.get(households=rival, first_name="Rémi")
+    enrolled_child(mine, "Nina", service, year, date(2018, 4, 2))
+    remi = enrolled_child(rival, "Rémi", service, year, date(2018, 4, 2))
     asked = DayRequest(remi, rival, service, DAY, frozenset({{"journee"}}))
     bookings_take(actor=None, requests=[asked], channel=Channel.ONLINE)
 """
 # Another family's Wednesday, children and rival: the tests share the e2e database. The service's margin is
 # raised so that the freed place is offered, not booked (it is put back at the end: RESTORE).
 OFFER_SETUP = """
-from datetime import date
-from django_tenants.utils import schema_context
 from accounts.models import User
-from catalog.models import CapacityOverride, SchoolYear, Service
-from families.models import Child, ChildHousehold, Decision, Household
-from reservations.models import Enrolment, WaitingListEntry
+from catalog.models import CapacityOverride
+from reservations.models import WaitingListEntry
 from reservations.services import Channel, DayRequest, bookings_take
 from reservations.services.waiting import waiting_join
 DAY = date.fromisoformat("{day}")
 with schema_context("lepallet"):
     Service.objects.filter(name="{service}").update(waiting_list_margin_hours=10000)
-    service = Service.objects.get(name="{service}")
-    year = SchoolYear.objects.filter(start__lte=DAY, end__gte=DAY).get()
+    service, year, mine = service_year_household("{service}", DAY)
     CapacityOverride.objects.update_or_create(service=service, date=DAY, defaults={{"capacity": 1}})
-    mine = Household.objects.get(guardians__email="parent@lepallet.test")
     rival = Household.objects.get_or_create(name="Famille Concurrente", defaults={{"status": Decision.VALIDATED}})[0]
-    children = {{}}
-    for household, name in ((mine, "Noé"), (rival, "Rose")):
-        child = Child.objects.filter(households=household, first_name=name).first()
-        if child is None:
-            child = Child.objects.create(
-                first_name=name, last_name="Démo", birth_date=date(2018, 6, 9), status=Decision.VALIDATED
-            )
-            ChildHousehold.objects.create(child=child, household=household)
-        Enrolment.objects.get_or_create(child=child, household=household, service=service, school_year=year,
-            defaults={{"start": year.start, "end": year.end, "status": Decision.VALIDATED}})
-        children[name] = child
-    asked = DayRequest(children["Rose"], rival, service, DAY, frozenset({{"journee"}}))
+    noe = enrolled_child(mine, "Noé", service, year, date(2018, 6, 9))
+    rose = enrolled_child(rival, "Rose", service, year, date(2018, 6, 9))
+    asked = DayRequest(rose, rival, service, DAY, frozenset({{"journee"}}))
     assert bookings_take(actor=None, requests=[asked], channel=Channel.ONLINE).changed
-    if not WaitingListEntry.objects.filter(child=children["Noé"], date=DAY, state__in=WaitingListEntry.ACTIVE):
-        waiting_join(actor=User.objects.get(email="parent@lepallet.test"), household=mine, child=children["Noé"],
+    if not WaitingListEntry.objects.filter(child=noe, date=DAY, state__in=WaitingListEntry.ACTIVE):
+        waiting_join(actor=User.objects.get(email="parent@lepallet.test"), household=mine, child=noe,
             service=service, day=DAY, units=["journee"])
 """
 RESTORE = """
@@ -119,7 +93,7 @@ def audit(page: Page) -> None:
 
 def test_a_parent_waits_for_a_full_wednesday_and_is_booked_when_a_place_frees(page: Page, portal: Portal):
     day = a_school_wednesday(date.today())
-    portal.manage("shell", "-c", SETUP.format(day=day.isoformat(), service=SERVICE))
+    shell.run(portal, SETUP, day=day.isoformat(), service=SERVICE)
     already = len(read_mailbox(portal))
     log_in(page, portal, "lepallet", "parent@lepallet.test")
     page.goto(portal.url("lepallet", f"/famille/planning/?vue=semaine&du={day:%Y-%m-%d}"))
@@ -148,7 +122,7 @@ def test_a_parent_waits_for_a_full_wednesday_and_is_booked_when_a_place_frees(pa
 def test_a_parent_is_offered_a_place_freed_late_and_accepts_it(page: Page, portal: Portal):
     day = a_later_school_wednesday(date.today())
     try:
-        portal.manage("shell", "-c", OFFER_SETUP.format(day=day.isoformat(), service=SERVICE))
+        shell.run(portal, OFFER_SETUP, day=day.isoformat(), service=SERVICE)
         already = len(read_mailbox(portal, to="parent@lepallet.test"))
         log_in(page, portal, "lepallet", "parent@lepallet.test")
         page.goto(portal.url("lepallet", "/famille/liste-d-attente/"))
