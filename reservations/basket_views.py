@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from core.ids import id_of
 from families.selectors import FamilyActor
 from families.views import family_page
 from reservations.basket_recap import basket_recap
@@ -22,7 +23,7 @@ from reservations.services.basket import basket_drop, basket_validate
 def basket(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
     household = actor.household
     if request.method == "POST" and "drop" in request.POST:
-        line = BasketLine.objects.filter(household=household, pk=request.POST["drop"]).first()
+        line = BasketLine.objects.filter(household=household, pk=id_of(request.POST["drop"])).first()
         if line:
             basket_drop(actor=request.user, household=household, line=line)
         return redirect("reservations:basket")

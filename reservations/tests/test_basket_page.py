@@ -36,3 +36,14 @@ def test_the_parent_reads_the_recap_validates_and_reads_what_was_done(martin, ca
     assert not BasketLine.objects.filter(household=martin).exists()
     assert any("réservations sont enregistrées" in m.subject for m in mail.outbox)
     assert "Votre panier est vide" in page.get("/famille/panier/").content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "²", "9" * 20])
+def test_dropping_a_line_that_is_no_id_changes_nothing(martin, care, value):
+    lea = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+    parent = parent_of(martin)
+    basket_set_day(actor=parent, household=martin, child=lea, service=care, day=date(2026, 9, 8), units={"soir"})
+
+    answer = signed_in(parent).post("/famille/panier/", {"drop": value})
+
+    assert answer.status_code == 302 and BasketLine.objects.filter(household=martin).count() == 1
