@@ -47,11 +47,21 @@ def _children(actor: FamilyActor, wanted: list[str]) -> list[Child]:
     return chosen
 
 
-def _parse_day(value: str | None, default: date) -> date:
+# How far from today the planning goes either way (last years' bookings, next school year's), and the
+# longest period ticked at once (a school year): beyond, a date is a typing slip, and far enough it
+# would step past the calendar's last day.
+REACH = timedelta(days=3 * 366)
+LONGEST_PERIOD = timedelta(days=366)
+
+
+def _parse_day(value: str | None, default: date | None) -> date | None:
+    """The date written, or `default` for none, a wrong one or one beyond the planning's reach."""
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    today = timezone.localdate()
+    return day if day is None or today - REACH <= day <= today + REACH else default
 
 
 def _range(view: str, around: date) -> tuple[date, date, date, date]:
@@ -163,7 +173,14 @@ def planning_period(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
         units = set(data.getlist("unites"))  # "service:code"
         remove = data.get("action") == "retirer"
         if first is None or last is None or last < first:
-            errors.append(_("Indiquez une date de début et une date de fin, la fin après le début."))
+            errors.append(
+                _(
+                    "Indiquez une date de début et une date de fin, à moins de trois ans d'aujourd'hui, "
+                    "la fin après le début."
+                )
+            )
+        elif last - first >= LONGEST_PERIOD:
+            errors.append(_("Choisissez une période d'un an au plus."))
         if not chosen_children:
             errors.append(_("Cochez au moins un enfant."))
         if not weekdays:

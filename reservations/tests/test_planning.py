@@ -230,3 +230,30 @@ def test_children_and_weekdays_that_are_no_ids_are_refused(martin, care, year):
     period = {"du": "2026-09-07", "au": "2026-09-18", "enfant": [lea.pk], "unites": [f"{care.pk}:soir"]}
     refused = parent.post("/famille/planning/periode/", {**period, "jours": ["²", "9" * 20]})
     assert refused.status_code == 200 and "Cochez au moins un jour de la semaine." in refused.content.decode()
+
+
+@pytest.mark.parametrize("query", ["du=0001-01-01", "vue=mois&du=0001-01-15", "du=9999-12-31", "du=2035-01-05"])
+def test_a_date_beyond_the_plannings_reach_shows_the_current_period(martin, care, year, query):
+    parent = signed_in(parent_of(martin))
+
+    page = parent.get(f"/famille/planning/?{query}")
+
+    assert page.status_code == 200
+    today = NOW.date()
+    assert page.context["start"] <= today <= page.context["end"]
+
+
+def test_a_period_longer_than_a_year_or_beyond_reach_is_refused_in_words(martin, care, year):
+    from reservations.models import BasketLine
+
+    lea = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+    enrolled(lea, care, martin, year)
+    parent = signed_in(parent_of(martin))
+    ticked = {"enfant": [lea.pk], "jours": ["1"], "unites": [f"{care.pk}:soir"]}
+
+    too_long = parent.post("/famille/planning/periode/", {**ticked, "du": "2026-09-01", "au": "2027-09-30"})
+    far = parent.post("/famille/planning/periode/", {**ticked, "du": "9999-12-01", "au": "9999-12-31"})
+
+    assert too_long.status_code == 200 and "Choisissez une période d&#x27;un an au plus." in too_long.content.decode()
+    assert far.status_code == 200 and "à moins de trois ans d&#x27;aujourd&#x27;hui" in far.content.decode()
+    assert not BasketLine.objects.filter(household=martin).exists()
