@@ -69,9 +69,11 @@ def allocation_request(
     except pricing.PricingRefused as refused:
         raise ValidationError(f"{engine.REASON_MESSAGES[refused.reason]} {refused.detail}".strip()) from refused
     with transaction.atomic():
-        Request.objects.filter(window=window, child=child, date=day, state=Request.State.PENDING).update(
-            state=Request.State.WITHDRAWN
-        )
+        pending = Request.objects.filter(window=window, child=child, date=day, state=Request.State.PENDING)
+        if pending.exclude(household=household).exists():
+            # A child of two households: one request a day, and the other household's is not ours to replace.
+            raise ValidationError(_("L'autre foyer de l'enfant a déjà fait une demande pour ce jour."))
+        pending.update(state=Request.State.WITHDRAWN)
         try:
             with transaction.atomic():  # a double submit meets the constraint: said in words, not a 500
                 return Request.objects.create(

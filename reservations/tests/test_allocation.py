@@ -13,10 +13,11 @@ from django.db import transaction
 from catalog.calendar import PARIS
 from catalog.engine import Reason
 from catalog.models import BookingWindow, Service
-from families.models import Household
+from families.models import ChildHousehold, Household
 from reservations.models import AllocationRequest, AllocationRun, Booking, WaitingListEntry
 from reservations.services import Channel, DayRequest, bookings_take
 from reservations.services.allocation import allocation_draw, allocation_request, allocation_run, allocations_due
+from reservations.tests.test_planning import enrolled as enrolled_for_the_year
 from reservations.tests.test_waiting_list import WEDNESDAY, centre, enrolled  # noqa: F401
 from tests.factories import family, parent_of
 
@@ -161,3 +162,18 @@ def test_afterwards_first_come_first_served_and_beat_runs_due_windows(window, as
         now=AFTER,
     )
     assert len(outcome.changed) == 1
+
+
+def test_a_shared_childs_other_household_cannot_replace_the_first_ones_request(window, centre, year):  # noqa: F811
+    first, second = family("Famille Martin"), family("Famille Durand")
+    lea = enrolled(first, "Léa", centre, year)
+    ChildHousehold.objects.create(child=lea, household=second)  # parents apart, each with their household
+    enrolled_for_the_year(lea, centre, second, year)
+    mine = ask(first, lea, window)
+
+    with pytest.raises(ValidationError, match="L'autre foyer de l'enfant a déjà fait une demande pour ce jour"):
+        ask(second, lea, window)
+
+    mine.refresh_from_db()
+    assert mine.state == AllocationRequest.State.PENDING
+    assert ask(first, lea, window).state == AllocationRequest.State.PENDING  # its own: replaced as before
