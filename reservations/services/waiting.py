@@ -94,9 +94,18 @@ def waiting_leave(*, actor: User, household: Household, entry: WaitingListEntry,
     if entry.state == Entry.State.OFFERED:
         waiting_offer_decline(actor=actor, household=household, entry=entry, now=now)
         return
-    Entry.objects.filter(pk=entry.pk, state=Entry.State.WAITING).update(
+    left = Entry.objects.filter(pk=entry.pk, state=Entry.State.WAITING).update(
         state=Entry.State.LEFT, closed_at=now or timezone.now()
     )
+    if not left:  # served or closed since the page was shown: leaving now would say what did not happen
+        entry.refresh_from_db(fields=["state"])
+        if entry.state == Entry.State.BOOKED:
+            raise ValidationError(
+                _("Une place s'est libérée entre-temps : l'enfant est réservé. Décochez le jour pour l'annuler.")
+            )
+        if entry.state == Entry.State.OFFERED:
+            raise ValidationError(_("Une place vient de vous être proposée : acceptez-la ou refusez-la."))
+        raise ValidationError(_("Vous n'êtes plus sur cette liste d'attente."))
 
 
 def waiting_offer_accept(*, actor: User, household: Household, entry: WaitingListEntry, now=None) -> Booking:
@@ -105,6 +114,7 @@ def waiting_offer_accept(*, actor: User, household: Household, entry: WaitingLis
     ensure_acts_for(actor, household)
     now = now or timezone.now()
     with transaction.atomic():
+        lock_service_days([(entry.service_id, entry.date)])  # the day before the entry, as every other path
         entry = _offered(household, entry, now)
         service = entry.service
         booking = entry.booking

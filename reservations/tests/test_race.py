@@ -4,21 +4,34 @@ code with the lock taken away, overbooks — the race is real."""
 
 import threading
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
 
 from catalog.calendar import PARIS
-from catalog.models import SchoolYear, Service
+from catalog.models import CutoffRule, SchoolYear, Service
 from catalog.selectors import services_with_rules
 from core.testing import on_own_connection
 from families.models import Child, Decision, Household
 from reservations import places
-from reservations.models import Booking, ServiceDay
-from reservations.services import Channel, DayRequest, bookings_take
+from reservations.models import Booking, ServiceDay, WaitingListEntry
+from reservations.services import Channel, DayRequest, bookings_cancel, bookings_take
 from reservations.services import bookings as services
-from tests.factories import ChildFactory, SchoolYearFactory, ServiceFactory, TariffFactory, bracket, family
+from reservations.services import waiting as waiting_service
+from reservations.services.waiting import waiting_offer_accept
+from reservations.tests import test_waiting_list as waiting
+from reservations.tests.test_waiting_list import enrolled
+from tests.factories import (
+    ChildFactory,
+    CutoffRuleFactory,
+    SchoolYearFactory,
+    ServiceFactory,
+    TariffFactory,
+    bracket,
+    family,
+    parent_of,
+)
 
 WEDNESDAY, NOW = date(2026, 10, 14), datetime(2026, 10, 1, 9, tzinfo=PARIS)
 FAMILIES, PLACES = 6, 2
@@ -110,3 +123,107 @@ def test_control_without_the_lock_the_same_rush_overbooks(last_places, slow_coun
     booked = rush(service_id, child_ids)
     print(f"control run without the lock: {booked} bookings for {PLACES} places")
     assert booked > PLACES
+
+
+@pytest.fixture
+def an_offer(clisson):
+    """Tom's Wednesday, freed close to its deadline, offered to Léa, first in line (committed on a connection
+    of its own, removed afterwards)."""
+
+    def create():
+        year = SchoolYearFactory()
+        service = ServiceFactory(
+            name="Mercredi offert",
+            kind=Service.Kind.WEDNESDAY_CENTRE,
+            unit=Service.Unit.DAY,
+            weekdays=[2],
+            capacity=1,
+            waiting_list=True,
+            units=[{"code": "journee", "name": "Journée", "duration_hours": "8", "position": 1}],
+        )
+        bracket(TariffFactory(service=service), 0, None, "12.00")
+        CutoffRuleFactory(service=service)
+        CutoffRuleFactory(service=service, direction=CutoffRule.Direction.CANCELLATION)
+        homes = {name: family(f"Famille {name}") for name in ("Tom", "Léa")}
+        tom, lea = (enrolled(homes[name], name, service, year) for name in ("Tom", "Léa"))
+        rules = services_with_rules().get(pk=service.pk)
+        asked = DayRequest(tom, homes["Tom"], rules, waiting.WEDNESDAY, frozenset({"journee"}))
+        bookings_take(actor=None, requests=[asked], channel=Channel.ONLINE, now=waiting.FAR)
+        (entry,) = waiting.join(homes["Léa"], lea, service)
+        waiting.cancel(homes["Tom"], tom, waiting.CLOSE)
+        entry.refresh_from_db()
+        assert entry.state == WaitingListEntry.State.OFFERED
+        return service.pk, entry.pk, [tom.pk, lea.pk]
+
+    service_id, entry_id, child_ids = apart(create)
+    yield service_id, entry_id
+
+    def remove():
+        with connection.cursor() as cursor:  # the history refuses DELETE, not TRUNCATE
+            cursor.execute(
+                "TRUNCATE reservations_amountowed, reservations_waitinglistentry, reservations_bookingevent,"
+                " reservations_booking, reservations_serviceday, reservations_enrolment CASCADE"
+            )
+        households = list(Household.objects.filter(children__pk__in=child_ids))
+        Child.objects.filter(pk__in=child_ids).delete()
+        for household in households:
+            household.delete()
+        Service.objects.filter(pk=service_id).delete()
+        SchoolYear.objects.all().delete()
+
+    apart(remove)
+
+
+def accept_while_unticked(entry_id: int, monkeypatch) -> dict[str, Exception]:
+    """Léa's family accepts the offer while its basket unticks the same day (it declines it); the accept
+    pauses after reading the entry, the window two lock orders need to cross. Returns what either raised."""
+    locked, raised = threading.Event(), {}
+    offered = waiting_service._offered
+
+    def slow_offered(*args, **kwargs):
+        entry = offered(*args, **kwargs)
+        locked.set()
+        time.sleep(1.5)  # past PostgreSQL's deadlock_timeout (1 s): a deadlock would be detected
+        return entry
+
+    monkeypatch.setattr(waiting_service, "_offered", slow_offered)
+    now = waiting.CLOSE + timedelta(minutes=5)
+
+    def accept():
+        entry = WaitingListEntry.objects.select_related("household").get(pk=entry_id)
+        try:
+            waiting_offer_accept(actor=parent_of(entry.household), household=entry.household, entry=entry, now=now)
+        except Exception as exc:  # reported to the test, whatever it is
+            raised["accept"] = exc
+
+    def untick():
+        locked.wait(timeout=10)
+        entry = WaitingListEntry.objects.select_related("household", "booking").get(pk=entry_id)
+        try:
+            bookings_cancel(actor=parent_of(entry.household), bookings=[entry.booking], channel=Channel.ONLINE, now=now)
+        except Exception as exc:
+            raised["untick"] = exc
+
+    threads = [threading.Thread(target=apart, args=(work,)) for work in (accept, untick)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return raised
+
+
+def test_accepting_an_offer_while_the_basket_unticks_it_waits_instead_of_deadlocking(an_offer, monkeypatch):
+    service_id, entry_id = an_offer
+
+    assert accept_while_unticked(entry_id, monkeypatch) == {}
+    holding = apart(lambda: Booking.objects.filter(service_id=service_id, state__in=Booking.HOLDING).count())
+    assert apart(lambda: ServiceDay.objects.get(service_id=service_id).children) == holding <= 1
+
+
+def test_control_accepting_without_the_days_lock_deadlocks(an_offer, monkeypatch):
+    monkeypatch.setattr(waiting_service, "lock_service_days", lambda keys: {})
+    _service_id, entry_id = an_offer
+
+    raised = accept_while_unticked(entry_id, monkeypatch)
+    print(f"control run without the day's lock: {raised}")
+    assert any("deadlock detected" in str(exc) for exc in raised.values())

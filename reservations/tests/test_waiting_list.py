@@ -254,3 +254,15 @@ def test_a_line_is_not_served_once_the_booking_deadline_has_passed(families, cen
     lea.refresh_from_db()
     assert lea.state == Entry.State.WAITING and lea.booking is None  # the place stays for the counter
     assert tries == []  # nobody in line is tried: booking online is over for that day
+
+
+def test_leaving_a_list_that_has_just_booked_the_child_says_so_and_keeps_the_booking(families, centre):
+    households, children = families
+    (entry,) = join(households["Léa"], children["Léa"], centre)
+    cancel(households["Tom"], children["Tom"], FAR)  # the page still shows "leave": Léa is booked meanwhile
+
+    with pytest.raises(ValidationError, match="l'enfant est réservé"):
+        waiting_leave(actor=parent_of(households["Léa"]), household=households["Léa"], entry=entry, now=FAR)
+
+    entry.refresh_from_db()
+    assert entry.state == Entry.State.BOOKED and entry.booking.state == Booking.State.CONFIRMED
