@@ -56,6 +56,7 @@ def absence_report(
                 date__range=(first_day, last_day),
                 state__in=Booking.HOLDING,
             )
+            .exclude(state=Booking.State.OFFERED)  # a place offered and not yet accepted is not the child's
             .order_by("date", "pk")
         )
         if not covered:

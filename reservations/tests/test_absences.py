@@ -267,3 +267,12 @@ def test_billed_bookings_reads_the_absences_own_bookings(martin, illness, agent)
     Service.objects.filter(pk=absence.service_id).update(absence_waiting_days=1)
     absence.refresh_from_db()
     assert [(b.date, b.unit.code) for b in billed_bookings(absence)] == [(MONDAY, "matin"), (MONDAY, "soir")]
+
+
+def test_a_place_offered_and_not_yet_accepted_is_not_covered_by_an_absence(martin, illness):
+    lea = lea_of(martin)
+    Booking.objects.filter(child=lea, date=TUESDAY).update(state=Booking.State.OFFERED)
+
+    absence = report(martin, illness)
+
+    assert sorted({b.date for b in absence.bookings.all()}) == [MONDAY, THURSDAY]
