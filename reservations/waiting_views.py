@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -15,13 +17,13 @@ from catalog.models import Service
 from core.ids import id_of
 from families.selectors import FamilyActor, get_child_for
 from families.views import family_page
+from reservations.models import Booking
 from reservations.services.waiting import waiting_join, waiting_leave, waiting_offer_accept, waiting_offer_decline
 from reservations.waiting_selectors import get_waiting_entry_for, waiting_entries_of, waiting_ranks
 
 ACTIONS = {"quitter": waiting_leave, "accepter": waiting_offer_accept, "refuser": waiting_offer_decline}
 DONE = {
     "quitter": gettext_lazy("Vous avez quitté la liste d'attente."),
-    "accepter": gettext_lazy("Place acceptée : elle est réservée."),
     "refuser": gettext_lazy("Place refusée : elle est proposée à la famille suivante."),
 }
 
@@ -36,11 +38,11 @@ def waiting_list(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
             raise Http404
         entry = get_waiting_entry_for(actor, entry_id)
         try:
-            ACTIONS[action](actor=request.user, household=actor.household, entry=entry)
+            done = ACTIONS[action](actor=request.user, household=actor.household, entry=entry)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, str(DONE[action]))
+            messages.success(request, _accepted(done) if action == "accepter" else str(DONE[action]))
         return redirect("reservations:waiting_list")
     entries = waiting_entries_of(actor)
     ranks = waiting_ranks(entries)
@@ -88,3 +90,13 @@ def waiting_list_join(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
         return redirect("reservations:waiting_list")
     context = {"child": child, "service": service, "day": day, "units": units, "value": value}
     return render(request, "reservations/waiting_join.html", context)
+
+
+def _accepted(booking: Booking) -> str:
+    """What accepting made of the place: booked, kept until paid (paid at booking), or asked of the mairie."""
+    if booking.state == Booking.State.HELD:
+        until = date_format(timezone.localtime(booking.held_until), "l j F à H:i")
+        return _("Place acceptée : elle vous est gardée jusqu'au %(until)s, le temps de la payer.") % {"until": until}
+    if booking.state == Booking.State.REQUESTED:
+        return _("Place acceptée : votre demande est transmise à la mairie, qui la valide.")
+    return _("Place acceptée : elle est réservée.")

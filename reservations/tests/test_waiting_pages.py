@@ -4,6 +4,7 @@ rank, a place offered is accepted from it; another family's entries answer 404."
 import re
 from datetime import timedelta
 
+from catalog.models import Service
 from conftest import signed_in
 from reservations.models import Booking, WaitingListEntry
 from reservations.tests.test_waiting_list import CLOSE, FAR, WEDNESDAY, cancel, centre, families, join  # noqa: F401
@@ -65,3 +66,21 @@ def test_an_entry_that_is_no_id_answers_404(families, centre, frozen_at):  # noq
 
     for value in ["²", "abc", "9" * 20, ""]:
         assert page.post("/famille/liste-d-attente/", {"entry": value, "action": "quitter"}).status_code == 404
+
+
+def test_a_place_accepted_on_a_service_paid_at_booking_says_until_when_it_is_kept(families, centre, frozen_at):  # noqa: F811
+    households, children = families
+    Service.objects.filter(pk=centre.pk).update(billing_mode=Service.BillingMode.IMMEDIATE, payment_hold_minutes=30)
+    (entry,) = join(households["Léa"], children["Léa"], centre)
+    cancel(households["Tom"], children["Tom"], CLOSE)
+    frozen_at(CLOSE + timedelta(hours=1))  # Monday 14 September, 11:00
+    page = signed_in(parent_of(households["Léa"]))
+
+    listing = page.post("/famille/liste-d-attente/", {"entry": entry.pk, "action": "accepter"}, follow=True)
+
+    said = listing.content.decode()
+    assert (
+        "Place acceptée : elle vous est gardée jusqu&#x27;au lundi 14 septembre à 11:30, le temps de la payer." in said
+    )
+    entry.refresh_from_db()
+    assert entry.booking.state == Booking.State.HELD
