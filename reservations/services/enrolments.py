@@ -20,7 +20,14 @@ from core.roles import Capability, can
 from families.models import Child, Decision, Household
 from families.selectors import child_key, household_key, school_levels
 from families.services.common import ensure_acts_for
-from reservations.models import Booking, Enrolment, EnrolmentPiece, EnrolmentRequirement
+from reservations.models import (
+    AllocationRequest,
+    Booking,
+    Enrolment,
+    EnrolmentPiece,
+    EnrolmentRequirement,
+    WaitingListEntry,
+)
 from reservations.notifications import notify_enrolment_decision
 from reservations.places import age_in_months
 from reservations.services.bookings import Channel, DayRequest, Outcome, bookings_cancel, bookings_take
@@ -299,9 +306,7 @@ def enrolment_end_preview(*, enrolment: Enrolment, on: date, now: datetime | Non
     """What ending the enrolment on `on` does, before confirming: the bookings cancelled, and those the
     commune's cancellation rule keeps (too late to cancel: they stay billed)."""
     now = now or timezone.now()
-    later = list(
-        Booking.objects.filter(enrolment=enrolment, date__gte=on, state__in=Booking.HOLDING).select_related("unit")
-    )
+    later = list(_bookings_from(enrolment, on).select_related("unit"))
     service = services_with_rules().get(pk=enrolment.service_id)
     snapshot = catalog_snapshot(services=[service], start=on, end=max((b.date for b in later), default=on))
     free, kept = [], []
@@ -313,13 +318,38 @@ def enrolment_end_preview(*, enrolment: Enrolment, on: date, now: datetime | Non
     return free, kept
 
 
+def _bookings_from(enrolment: Enrolment, on: date):
+    """The child's days of the enrolment's service from `on` to its end, booked by this household: its
+    typical week's and those ticked on the planning alike."""
+    return Booking.objects.filter(
+        child=enrolment.child_id,
+        household=enrolment.household_id,
+        service=enrolment.service_id,
+        date__range=(on, enrolment.end),
+        state__in=Booking.HOLDING,
+    )
+
+
 def enrolment_end(*, actor: User, enrolment: Enrolment, on: date, now: datetime | None = None) -> Outcome:
-    """End the enrolment on `on`: its later bookings are cancelled by the commune's rule."""
+    """End the enrolment on `on`: its later bookings are cancelled by the commune's rule, and the child
+    leaves the waiting lists and the pending allocation requests of those days."""
     ensure_acts_for(actor, enrolment.household)
+    now = now or timezone.now()
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        later = Booking.objects.filter(enrolment=enrolment, date__gte=on, state__in=Booking.HOLDING)
-        outcome = bookings_cancel(actor=actor, bookings=list(later), channel=Channel.ONLINE, now=now)
+        later = list(_bookings_from(enrolment, on))
+        outcome = bookings_cancel(actor=actor, bookings=later, channel=Channel.ONLINE, now=now)
+        same_days = {
+            "child": enrolment.child_id,
+            "household": enrolment.household_id,
+            "date__range": (on, enrolment.end),
+        }
+        WaitingListEntry.objects.filter(
+            **same_days, service=enrolment.service_id, state=WaitingListEntry.State.WAITING
+        ).update(state=WaitingListEntry.State.LEFT, closed_at=now)
+        AllocationRequest.objects.filter(
+            **same_days, window__service=enrolment.service_id, state=AllocationRequest.State.PENDING
+        ).update(state=AllocationRequest.State.WITHDRAWN)
         enrolment.ended_on = on
         enrolment.save(update_fields=["ended_on"])
         audit_record(actor=actor, action="reservations.enrolment_end", target=enrolment, context=enrolment.household)

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,7 @@ def waiting_join(
         raise ValidationError(_("Choisissez une unité de ce service."))
     enrolled = Enrolment.objects.filter(
         child=child, household=household, service=service, status=Decision.VALIDATED, start__lte=day, end__gte=day
-    )
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
     if not child.households.filter(pk=household.pk).exists() or not enrolled.exists():
         raise ValidationError(_("L'enfant n'est pas inscrit à ce service ce jour-là."))
     snapshot = catalog_snapshot(services=[service], start=day, end=day)

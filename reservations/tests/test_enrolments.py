@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 
 from catalog.calendar import PARIS
 from catalog.models import SchoolYear, Service
-from families.models import Decision, Schooling
-from reservations.models import Booking, Enrolment, EnrolmentRequirement
+from families.models import Decision, Dossier, Schooling
+from reservations.models import Booking, Enrolment, EnrolmentRequirement, WaitingListEntry
 from reservations.services import (
     enrolment_decide,
     enrolment_end,
@@ -21,10 +21,14 @@ from reservations.services import (
     enrolment_week_change,
     enrolments_validate,
 )
+from reservations.services.basket import basket_set_day, basket_validate
+from reservations.services.waiting import waiting_join
 from reservations.tests.conftest import SEPTEMBER
 from tests.factories import (
     ChildFactory,
     DocumentTypeFactory,
+    DossierFactory,
+    bookable_child,
     family,
     parent_of,
 )
@@ -179,6 +183,40 @@ def test_a_new_typical_week_from_a_date_moves_later_bookings_and_ending_cancels_
     assert booked_days(enrolment)[-1] == date(2026, 10, 8)  # too late to cancel: it stays, billed
     enrolment.refresh_from_db()
     assert enrolment.ended_on == date(2026, 10, 8)
+
+
+def test_ending_cancels_the_later_days_booked_through_the_basket_too_and_leaves_their_waiting_lists(
+    care, year, agent, frozen_at
+):
+    frozen_at(SEPTEMBER)
+    Service.objects.filter(pk=care.pk).update(capacity=1, waiting_list=True)
+    lea = validated_child(family())
+    DossierFactory(child=lea, school_year=year, status=Dossier.Status.VALIDATED)
+    enrolment = request_for(lea, care, year, {1: ["soir"]}, end=date(2026, 10, 16))  # Tuesdays
+    enrolment_decide(actor=agent, enrolment=enrolment, accept=True, now=SEPTEMBER)
+    household, parent = enrolment.household, parent_of(enrolment.household)
+    for day in (date(2026, 9, 24), date(2026, 10, 8)):  # two Thursdays ticked on the planning
+        basket_set_day(actor=parent, household=household, child=lea, service=care, day=day, units=["soir"])
+    basket_validate(actor=parent, household=household, now=SEPTEMBER)
+    durand = family("Famille Durand")
+    tom = bookable_child(durand, "Tom", year, care)
+    for day in (date(2026, 9, 17), date(2026, 10, 15)):  # Tom holds the one place; Léa waits for it
+        basket_set_day(actor=parent_of(durand), household=durand, child=tom, service=care, day=day, units=["soir"])
+    basket_validate(actor=parent_of(durand), household=durand, now=SEPTEMBER)
+    for day in (date(2026, 9, 17), date(2026, 10, 15)):
+        waiting_join(actor=parent, household=household, child=lea, service=care, day=day, units=["soir"], now=SEPTEMBER)
+
+    outcome = enrolment_end(actor=parent, enrolment=enrolment, on=date(2026, 10, 1), now=SEPTEMBER)
+
+    assert sorted(b.date for b in outcome.changed) == [date(2026, 10, 6), date(2026, 10, 8), date(2026, 10, 13)]
+    held = sorted(Booking.objects.filter(child=lea, state__in=Booking.HOLDING).values_list("date", flat=True))
+    assert held == [date(2026, 9, d) for d in (8, 15, 22, 24, 29)]  # before the end: the Tuesdays and a Thursday
+    entries = {e.date: (e.state, e.closed_at) for e in WaitingListEntry.objects.filter(child=lea)}
+    assert entries == {
+        date(2026, 9, 17): (WaitingListEntry.State.WAITING, None),  # before the end: still waiting
+        date(2026, 10, 15): (WaitingListEntry.State.LEFT, SEPTEMBER),
+    }
+    assert Booking.objects.get(child=tom, date=date(2026, 10, 15)).state == Booking.State.CONFIRMED
 
 
 def test_pending_enrolments_validated_together_share_the_places_and_each_family_hears_of_its_own(
