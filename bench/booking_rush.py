@@ -55,7 +55,8 @@ API_BASKET = "/api/v1/reservations/basket"
 def setup_commune(families: int) -> date:
     """A commune with a Wednesday leisure centre of PLACES places and a périscolaire, `families` validated
     households each with a parent account (one shared Argon2 hash, computed once) and a validated child
-    enrolled in both (validated, no typical week). Returns the Monday of the week the clients book."""
+    enrolled in both (validated, no typical week), its dossier of the year validated. Returns the Monday of
+    the week the clients book."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
@@ -66,7 +67,7 @@ def setup_commune(families: int) -> date:
     from catalog.models import CutoffRule, SchoolYear, Service, ServiceUnit, Site, Tariff, TariffBracket
     from catalog.selectors import catalog_snapshot, services_with_rules
     from core.roles import Role
-    from families.models import Child, ChildHousehold, Decision, Guardian, Household
+    from families.models import Child, ChildHousehold, Decision, Dossier, Guardian, Household
     from reservations.models import Enrolment
     from tenants.services import commune_onboard
 
@@ -166,6 +167,9 @@ def setup_commune(families: int) -> date:
                 for c, h in zip(kids, households, strict=True)
                 for s in (wednesday, care)
             ]
+        )
+        Dossier.objects.bulk_create(  # booking needs the child's dossier of the year validated
+            [Dossier(child=c, school_year=year, status=Dossier.Status.VALIDATED) for c in kids]
         )
     return monday
 

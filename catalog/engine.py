@@ -44,6 +44,8 @@ class Reason(StrEnum):
     WHOLE_WEEKS = "whole_weeks"
     WHOLE_STAY = "whole_stay"
     WEEKS_CAP = "weeks_cap"
+    NOT_ENROLLED = "not_enrolled"  # no validated enrolment in the service covers the day
+    DOSSIER = "dossier_not_validated"  # the child's dossier for the day's school year is not validated
 
 
 REASON_MESSAGES = {
@@ -73,6 +75,11 @@ REASON_MESSAGES = {
     ),
     Reason.WHOLE_STAY: _("Ce séjour se réserve en entier : tous ses jours, ou aucun."),
     Reason.WEEKS_CAP: _("Le nombre de semaines par famille sur cette période est atteint :"),
+    Reason.NOT_ENROLLED: _("L'enfant n'a pas d'inscription validée à ce service ce jour-là."),
+    Reason.DOSSIER: _(
+        "Le dossier de l'enfant pour cette année scolaire n'est pas encore validé par la mairie : "
+        "la réservation sera possible ensuite."
+    ),
 }
 
 

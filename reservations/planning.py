@@ -25,6 +25,7 @@ from core.prefetch import rows
 from families.models import Child, Decision, Household
 from families.selectors import FamilyActor
 from reservations.closed_days import closed_for_children
+from reservations.eligibility import dossier_covers, enrolment_covers, validated_dossier_years
 from reservations.models import Absence, Booking, Enrolment, ServiceDay, WaitingListEntry
 from reservations.places import places_left
 from reservations.waiting_selectors import waiting_ranks
@@ -174,6 +175,7 @@ class Planning:
     children: list[Child]
     lines: list[Line]
     costs: list[MonthCost] = field(default_factory=list)
+    dossier_missing: list[Child] = field(default_factory=list)  # open days shown whose year's dossier is not validated
 
     @property
     def dates(self) -> list[date]:
@@ -193,10 +195,6 @@ class Planning:
     @property
     def total(self) -> Decimal:
         return sum((c.total for c in self.costs), Decimal("0"))
-
-
-def _covers(enrolment: Enrolment, day: date) -> bool:
-    return enrolment.start <= day <= enrolment.end and (enrolment.ended_on is None or day < enrolment.ended_on)
 
 
 def _closed_reason(snapshot: engine.CatalogSnapshot, service: Service, day: date) -> str:
@@ -273,6 +271,7 @@ def household_planning(
         closed=closed_for_children(
             service_ids=service_ids, dates=_dates(start, end), child_ids=[c.pk for c in children]
         ),
+        dossiers=validated_dossier_years({e.child_id for e in enrolments}, start, end),
     )
     held, refused = reads.held, reads.refused
     for booking in bookings:
@@ -306,6 +305,13 @@ def household_planning(
             days.append(_day(snapshot, service, child, day, covering, reads, decide))
         planning.lines.append(Line(child, service, days))
     planning.costs = _costs(household, children, services, bookings, month_start, month_end)
+    missing = {
+        line.child.pk
+        for line in planning.lines
+        for day in line.days
+        if day.open and not dossier_covers(reads.dossiers, line.child.pk, day.date)
+    }
+    planning.dossier_missing = [child for child in children if child.pk in missing]
     return planning
 
 
@@ -319,6 +325,7 @@ class _Reads:
     counts: dict  # (service, date) -> ServiceDay
     waiting: dict  # (child, service, date, unit id) -> rank
     closed: dict  # (child, service, date) -> why the day is closed to this child (a school's closure)
+    dossiers: dict  # child -> the school years (first, last day) of its validated dossiers
 
 
 def _dates(start: date, end: date) -> list[date]:
@@ -333,7 +340,8 @@ def _day(snapshot, service, child, day, covering, reads: _Reads, decide) -> Day:
         return Day(child, service, day, False, [], reads.closed[key])
     mine = reads.held.get(key, {})
     in_basket = reads.basket.get(key)
-    enrolled = any(_covers(e, day) for e in covering)
+    enrolled = any(enrolment_covers(e, day) for e in covering)
+    dossier = dossier_covers(reads.dossiers, child.pk, day)
     row = reads.counts.get((service.pk, day)) or ServiceDay(
         service=service, date=day, children=0, units={}, age_groups={}
     )
@@ -370,6 +378,8 @@ def _day(snapshot, service, child, day, covering, reads: _Reads, decide) -> Day:
             changeable, reason = False, _("hors de la période d'inscription")
             if booking is None:
                 state = State.LOCKED
+        elif not dossier and booking is None:  # booking waits for the dossier; cancelling does not
+            changeable, reason, state = False, _("dossier de l'année à faire valider"), State.LOCKED
         elif decision.allowed and decision.late and decision.charge:
             reason = _late_words(decision.charge)
         line = reads.waiting.get((child.pk, service.pk, day, unit.pk))
@@ -381,7 +391,7 @@ def _day(snapshot, service, child, day, covering, reads: _Reads, decide) -> Day:
             state, reason = State.WAITING, _rank_words(line)
         booked = booking is not None
         wanted = unit.code in in_basket if in_basket is not None and changeable else booked
-        can_wait = state == State.FULL and service.waiting_list and enrolled
+        can_wait = state == State.FULL and service.waiting_list and enrolled and dossier
         cell = Cell(
             child,
             service,

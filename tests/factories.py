@@ -13,6 +13,7 @@ from core.roles import Role
 from families.models import (
     Child,
     ChildHousehold,
+    Decision,
     Dossier,
     DossierItem,
     DossierRequirement,
@@ -22,6 +23,7 @@ from families.models import (
 )
 from families.selectors import household_key
 from families.services import Address, household_create
+from reservations.models import Enrolment
 from storage.models import Document, DocumentType
 
 # --- Accounts ---------------------------------------------------------------
@@ -162,6 +164,24 @@ class ChildFactory(factory.django.DjangoModelFactory):
     def household(child, create, household, **kwargs):
         if create and household is not None:
             ChildHousehold.objects.create(child=child, household=household)
+
+
+def enrol(child: Child, service: Service, household: Household, year: SchoolYear, **fields) -> Enrolment:
+    """The child enrolled by the household in the service for the whole year (validated, unless `fields`
+    say otherwise), its dossier of the year validated unless it has one already: bookable online."""
+    Dossier.objects.get_or_create(child=child, school_year=year, defaults={"status": Dossier.Status.VALIDATED})
+    values = {"start": year.start, "end": year.end, "status": Decision.VALIDATED} | fields
+    return Enrolment.objects.create(child=child, household=household, service=service, school_year=year, **values)
+
+
+def bookable_child(household: Household, first_name: str, year: SchoolYear, *services: Service, **fields) -> Child:
+    """A validated child of the household, its dossier of the year validated and enrolled for the year in
+    each service: what the basket's validation asks before booking a day."""
+    child = ChildFactory(household=household, first_name=first_name, status=Decision.VALIDATED, **fields)
+    Dossier.objects.create(child=child, school_year=year, status=Dossier.Status.VALIDATED)
+    for service in services:
+        enrol(child, service, household, year)
+    return child
 
 
 class PickupPersonFactory(factory.django.DjangoModelFactory):

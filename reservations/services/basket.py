@@ -18,6 +18,7 @@ from catalog.selectors import services_with_rules
 from core.queue import delay_on_commit
 from families.models import Child, Household
 from families.services.common import ensure_acts_for
+from reservations.eligibility import ineligible
 from reservations.models import BasketLine, Booking, BookingEvent
 from reservations.notifications import send_basket_confirmation
 from reservations.places import lock_service_days, place_freed, save_counts
@@ -188,13 +189,17 @@ def _apply_lines(actor, household, lines: list[BasketLine], services: dict, now:
         lock_service_days(_key(line)[1:] for line in lines)
     arriving = {_key(line): set(line.units) for line in lines}
     cancelled = bookings_cancel(actor=actor, bookings=leaving, channel=Channel.ONLINE, now=now, arriving=arriving)
+    adding = [line for line in lines if set(line.units) - {b.unit.code for b in held[_key(line)]}]
+    barred = ineligible(household, [(line.child, services[line.service_id], line.date) for line in adding])
     requests = [
         DayRequest(line.child, household, services[line.service_id], line.date, frozenset(line.units))
         for line in lines
-        if line.units
+        if line.units and _key(line) not in barred
     ]
     booked = bookings_take(actor=actor, requests=requests, channel=Channel.ONLINE, now=now)
-    return _by_line(lines, cancelled, booked)
+    outcome = _by_line(lines, cancelled, booked)
+    outcome.refused += [LineRefusal(line, barred[_key(line)]) for line in lines if _key(line) in barred]
+    return outcome
 
 
 def _refusal_said(refusal: LineRefusal) -> dict[str, str]:

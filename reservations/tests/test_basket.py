@@ -14,9 +14,9 @@ from catalog.engine import Reason
 from catalog.models import Service
 from catalog.selectors import services_with_rules
 from conftest import signed_in
-from families.models import Decision
+from families.models import Decision, Dossier
 from reservations.basket_recap import basket_recap
-from reservations.models import BasketLine, Booking, ServiceDay
+from reservations.models import BasketLine, Booking, Enrolment, ServiceDay
 from reservations.services import Channel, DayRequest, bookings_take
 from reservations.services.basket import (
     basket_set_day,
@@ -25,7 +25,17 @@ from reservations.services.basket import (
     holds_paid,
     holds_release,
 )
-from tests.factories import ChildFactory, ServiceFactory, TariffFactory, bracket, family, parent_of
+from tests.factories import (
+    ChildFactory,
+    DossierFactory,
+    ServiceFactory,
+    TariffFactory,
+    bookable_child,
+    bracket,
+    enrol,
+    family,
+    parent_of,
+)
 
 NOW = datetime(2026, 9, 1, 9, tzinfo=PARIS)
 TUESDAY, THURSDAY = date(2026, 9, 8), date(2026, 9, 10)
@@ -37,8 +47,8 @@ def martin(care):
 
 
 @pytest.fixture
-def lea(martin):
-    return ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+def lea(martin, care, year):
+    return bookable_child(martin, "Léa", year, care)
 
 
 def wants(household, child, service, day, *units):
@@ -48,9 +58,9 @@ def wants(household, child, service, day, *units):
 
 
 def test_the_basket_is_kept_until_validated_and_applies_everything_in_one_go(
-    martin, lea, care, django_capture_on_commit_callbacks
+    martin, lea, care, year, django_capture_on_commit_callbacks
 ):
-    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    tom = bookable_child(martin, "Tom", year, care)
     wants(martin, lea, care, TUESDAY, "matin", "soir")
     wants(martin, tom, care, TUESDAY, "soir")
     wants(martin, lea, care, date(2026, 9, 1), "soir")  # today: past its 2 working days, refused online
@@ -150,9 +160,9 @@ def test_many_days_go_into_the_basket_at_once_and_a_day_as_booked_leaves_it(mart
         basket_set_days(actor=parent_of(martin), household=martin, days=[(ChildFactory(), care, TUESDAY, {"soir"})])
 
 
-def test_an_expired_hold_of_two_units_frees_the_childs_place_once(martin, lea, care):
+def test_an_expired_hold_of_two_units_frees_the_childs_place_once(martin, lea, care, year):
     Service.objects.filter(pk=care.pk).update(billing_mode=Service.BillingMode.IMMEDIATE)
-    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    tom = bookable_child(martin, "Tom", year, care)
     wants(martin, lea, care, TUESDAY, "matin", "soir")
     wants(martin, tom, care, TUESDAY, "matin")
     basket_validate(actor=parent_of(martin), household=martin, now=NOW)
@@ -165,9 +175,9 @@ def test_an_expired_hold_of_two_units_frees_the_childs_place_once(martin, lea, c
     assert day.children == 1  # Tom still holds his place
 
 
-def test_all_or_none_applies_nothing_when_the_last_place_cannot_take_both_children(martin, lea, care):
+def test_all_or_none_applies_nothing_when_the_last_place_cannot_take_both_children(martin, lea, care, year):
     Service.objects.filter(pk=care.pk).update(capacity=1)
-    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    tom = bookable_child(martin, "Tom", year, care)
     wants(martin, lea, care, TUESDAY, "soir")
     wants(martin, tom, care, TUESDAY, "soir")
     wants(martin, lea, care, THURSDAY, "soir")
@@ -183,10 +193,10 @@ def test_all_or_none_applies_nothing_when_the_last_place_cannot_take_both_childr
     assert not outcome.undone and len(outcome.booked) == 2 and [r.reason for r in outcome.refused] == [Reason.FULL]
 
 
-def test_the_basket_page_offers_all_or_none_for_several_children(martin, lea, care, frozen_at):
+def test_the_basket_page_offers_all_or_none_for_several_children(martin, lea, care, year, frozen_at):
     frozen_at(NOW)
     Service.objects.filter(pk=care.pk).update(capacity=1)
-    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    tom = bookable_child(martin, "Tom", year, care)
     wants(martin, lea, care, TUESDAY, "soir")
     wants(martin, tom, care, TUESDAY, "soir")
     page = signed_in(parent_of(martin))
@@ -198,3 +208,60 @@ def test_the_basket_page_offers_all_or_none_for_several_children(martin, lea, ca
     assert (
         not Booking.objects.filter(service=care).exists() and BasketLine.objects.filter(household=martin).count() == 2
     )
+
+
+# --- Who may be booked: a validated enrolment covering the day, a validated dossier of its year -------------
+
+NOT_ENROLLED = "L'enfant n'a pas d'inscription validée à ce service ce jour-là."
+
+
+def test_a_child_without_a_validated_enrolment_is_refused_at_validation_and_nothing_is_booked(martin, care, year):
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    enrol(tom, care, martin, year, status=Decision.PENDING)  # asked for, not decided yet
+    zoe = bookable_child(martin, "Zoé", year)  # her dossier validated, enrolled in nothing
+    wants(martin, tom, care, TUESDAY, "matin")
+    wants(martin, zoe, care, TUESDAY, "soir")
+
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert not outcome.booked and not outcome.cancelled
+    assert {(r.line.child, r.reason) for r in outcome.refused} == {
+        (tom, Reason.NOT_ENROLLED),
+        (zoe, Reason.NOT_ENROLLED),
+    }
+    assert {r.message for r in outcome.refused} == {NOT_ENROLLED}
+    assert not Booking.objects.exists() and not ServiceDay.objects.filter(children__gt=0).exists()
+    assert not BasketLine.objects.filter(household=martin).exists()  # refused lines leave the basket too
+
+
+@pytest.mark.parametrize("status", [Dossier.Status.DRAFT, Dossier.Status.SUBMITTED])
+def test_a_child_whose_dossier_of_the_year_is_not_validated_is_refused_and_a_sibling_is_booked(
+    martin, lea, care, year, status
+):
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    DossierFactory(child=tom, school_year=year, status=status)
+    enrol(tom, care, martin, year)  # enrolled: only the dossier is missing
+    wants(martin, lea, care, TUESDAY, "matin")
+    wants(martin, tom, care, TUESDAY, "matin")
+
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert [(b.child, b.unit.code) for b in outcome.booked] == [(lea, "matin")]
+    (refused,) = outcome.refused
+    assert refused.line.child == tom and refused.reason == Reason.DOSSIER
+    assert refused.message.startswith("Le dossier de l'enfant pour cette année scolaire n'est pas encore validé")
+    assert not Booking.objects.filter(child=tom).exists()
+    assert ServiceDay.objects.get(service=care, date=TUESDAY).children == 1  # Léa's place only
+
+
+def test_a_day_from_the_end_of_the_enrolment_is_refused(martin, lea, care):
+    Enrolment.objects.filter(child=lea, service=care).update(ended_on=THURSDAY)  # ended: Thursday on is out
+    for day in (TUESDAY, THURSDAY, date(2026, 9, 11)):
+        wants(martin, lea, care, day, "soir")
+
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert [b.date for b in outcome.booked] == [TUESDAY]
+    refused = {r.line.date: (r.reason, r.message) for r in outcome.refused}
+    assert refused == {day: (Reason.NOT_ENROLLED, NOT_ENROLLED) for day in (THURSDAY, date(2026, 9, 11))}
+    assert set(Booking.objects.filter(child=lea).values_list("date", flat=True)) == {TUESDAY}

@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 from catalog.calendar import PARIS
 from catalog.models import Service
 from conftest import CLISSON
-from families.models import Decision
-from reservations.models import BasketLine, Booking, Enrolment
-from tests.factories import ChildFactory, family, parent_of
+from families.models import Decision, Dossier
+from reservations.models import BasketLine, Booking
+from tests.factories import ChildFactory, DossierFactory, enrol, family, parent_of
 
 API = "/api/v1/reservations"
 NOW = datetime(2026, 9, 1, 9, tzinfo=PARIS)
@@ -34,20 +34,13 @@ def world(year, care, frozen_at):
     lea = ChildFactory(household=martin, first_name="Léa", last_name="Martin", status=Decision.VALIDATED)
     lea.households.add(moreau)
     for household in (martin, moreau):
-        Enrolment.objects.create(
-            child=lea,
-            household=household,
-            service=care,
-            school_year=year,
-            start=year.start,
-            end=year.end,
-            status=Decision.VALIDATED,
-        )
+        enrol(lea, care, household, year)
     return {"martin": martin, "moreau": moreau, "lea": lea, "care": care}
 
 
-def set_day(client, world, day, *units):
-    body = {"child": world["lea"].pk, "service": world["care"].pk, "date": day.isoformat(), "units": list(units)}
+def set_day(client, world, day, *units, child=None):
+    child = child or world["lea"]
+    body = {"child": child.pk, "service": world["care"].pk, "date": day.isoformat(), "units": list(units)}
     return client.post(f"{API}/basket/days", body, format="json")
 
 
@@ -162,3 +155,28 @@ def test_a_service_paid_at_booking_says_what_to_pay_now_and_until_when(world, ca
     assert {b["state"] for b in answer["booked"]} == {"held"}
     assert Decimal(answer["to_pay"]) == Decimal("8.00")
     assert answer["held_until"] == (NOW + timedelta(minutes=30)).isoformat().replace("+02:00", "+02:00")
+
+
+def test_the_validation_says_a_day_refused_for_want_of_a_validated_enrolment_or_dossier(world, care, year):
+    martin = world["martin"]
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    enrol(tom, care, martin, year, status=Decision.PENDING)  # the basket may name its days; validation refuses
+    zoe = ChildFactory(household=martin, first_name="Zoé", status=Decision.VALIDATED)
+    DossierFactory(child=zoe, school_year=year, status=Dossier.Status.SUBMITTED)
+    enrol(zoe, care, martin, year)
+    parent = client_for(parent_of(martin))
+    for child in (world["lea"], tom, zoe):
+        assert set_day(parent, world, TUESDAY, "matin", child=child).status_code == 201
+
+    answer = parent.post(f"{API}/basket/validation").json()
+
+    assert [(b["child"], b["unit_code"]) for b in answer["booked"]] == [(world["lea"].pk, "matin")]
+    refused = {r["child"]: r for r in answer["refused"]}
+    assert {child: r["reason"] for child, r in refused.items()} == {
+        tom.pk: "not_enrolled",
+        zoe.pk: "dossier_not_validated",
+    }
+    assert refused[tom.pk]["message"] == "L'enfant n'a pas d'inscription validée à ce service ce jour-là."
+    assert refused[zoe.pk]["message"].startswith("Le dossier de l'enfant pour cette année scolaire")
+    assert [r["date"] for r in answer["refused"]] == ["2026-09-08", "2026-09-08"]
+    assert not Booking.objects.filter(child__in=[tom, zoe]).exists()

@@ -10,7 +10,7 @@ from families.models import Decision
 from reservations.models import BasketLine, Booking
 from reservations.services.basket import basket_set_day
 from reservations.tests.conftest import SEPTEMBER
-from tests.factories import ChildFactory, family, parent_of
+from tests.factories import ChildFactory, bookable_child, family, parent_of
 
 
 @pytest.fixture
@@ -19,8 +19,10 @@ def martin(care, frozen_at):
     return family("Famille Martin")
 
 
-def test_the_parent_reads_the_recap_validates_and_reads_what_was_done(martin, care, django_capture_on_commit_callbacks):
-    lea = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+def test_the_parent_reads_the_recap_validates_and_reads_what_was_done(
+    martin, care, year, django_capture_on_commit_callbacks
+):
+    lea = bookable_child(martin, "Léa", year, care)
     parent = parent_of(martin)
     for day in (date(2026, 9, 8), date(2026, 9, 1)):  # the 1st is today: past its notice
         basket_set_day(actor=parent, household=martin, child=lea, service=care, day=day, units={"soir"})

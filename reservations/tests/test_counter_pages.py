@@ -13,10 +13,9 @@ from catalog.calendar import PARIS
 from catalog.models import Service
 from conftest import CLISSON
 from core.roles import Role
-from families.models import Decision
-from reservations.models import Booking, Enrolment
+from reservations.models import Booking
 from reservations.services.basket import basket_set_day, basket_validate
-from tests.factories import ChildFactory, UserFactory, family, parent_of
+from tests.factories import ChildFactory, UserFactory, bookable_child, family, parent_of
 
 LATE = datetime(2026, 9, 7, 9, tzinfo=PARIS)  # Tuesday 8th is within the 2 working days' notice
 TUESDAY = date(2026, 9, 8)
@@ -26,16 +25,7 @@ TUESDAY = date(2026, 9, 8)
 def desk(year, care, agent, frozen_at):
     frozen_at(LATE)
     household = family("Famille Martin")
-    lea = ChildFactory(household=household, first_name="Léa", last_name="Martin", status=Decision.VALIDATED)
-    Enrolment.objects.create(
-        child=lea,
-        household=household,
-        service=care,
-        school_year=year,
-        start=year.start,
-        end=year.end,
-        status=Decision.VALIDATED,
-    )
+    lea = bookable_child(household, "Léa", year, care, last_name="Martin")
     client = Client(HTTP_HOST=CLISSON.host)
     client.force_login(agent)
     url = f"/gestion/inscriptions/guichet/foyers/{household.pk}/enfants/{lea.pk}/"

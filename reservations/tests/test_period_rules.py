@@ -9,10 +9,17 @@ import pytest
 from catalog.calendar import PARIS
 from catalog.engine import Reason
 from catalog.models import BookingWindow, Service
-from families.models import Decision
 from reservations.models import Booking
 from reservations.services.basket import basket_set_day, basket_validate
-from tests.factories import ChildFactory, CutoffRuleFactory, ServiceFactory, TariffFactory, bracket, family, parent_of
+from tests.factories import (
+    CutoffRuleFactory,
+    ServiceFactory,
+    TariffFactory,
+    bookable_child,
+    bracket,
+    family,
+    parent_of,
+)
 
 NOW = datetime(2026, 9, 1, 9, tzinfo=PARIS)
 MONDAY = date(2026, 9, 21)
@@ -36,9 +43,9 @@ def centre(year) -> Service:
 
 
 @pytest.fixture
-def martin(centre):
+def martin(centre, year):
     household = family("Famille Martin")
-    return household, ChildFactory(household=household, first_name="Léa", status=Decision.VALIDATED)
+    return household, bookable_child(household, "Léa", year, centre)
 
 
 def ask(household, child, service, days, units=("journee",)):
@@ -69,12 +76,12 @@ def test_whole_weeks_refuse_a_part_of_a_week_and_book_a_whole_one(martin, centre
     assert [r.reason for r in cancelling.refused] == [Reason.WHOLE_WEEKS] and booked_days(lea) == WEEK
 
 
-def test_a_full_day_does_not_leave_a_broken_week_booked(martin, centre):
+def test_a_full_day_does_not_leave_a_broken_week_booked(martin, centre, year):
     household, lea = martin
     Service.objects.filter(pk=centre.pk).update(whole_weeks=True, capacity=1)
     centre.refresh_from_db()
     other = family("Famille Autre")
-    tom = ChildFactory(household=other, first_name="Tom", status=Decision.VALIDATED)
+    tom = bookable_child(other, "Tom", year, centre)
     Service.objects.filter(pk=centre.pk).update(whole_weeks=False)
     ask(other, tom, centre, [WEEK[2]])  # the Wednesday's one place
     Service.objects.filter(pk=centre.pk).update(whole_weeks=True)
@@ -144,7 +151,7 @@ def test_a_whole_week_asks_only_for_the_days_the_family_can_still_book(martin, c
     assert not outcome.refused and booked_days(lea) == WEEK[2:]  # the rest of the week is the whole week now
 
 
-def test_a_change_to_a_week_already_held_is_never_refused_for_the_cap(martin, centre):
+def test_a_change_to_a_week_already_held_is_never_refused_for_the_cap(martin, centre, year):
     household, lea = martin
     BookingWindow.objects.create(
         service=centre,
@@ -155,7 +162,7 @@ def test_a_change_to_a_week_already_held_is_never_refused_for_the_cap(martin, ce
     )
     ask(household, lea, centre, [MONDAY, MONDAY + timedelta(days=7)])
     BookingWindow.objects.filter(service=centre).update(max_weeks_per_household=1)  # lowered since
-    tom = ChildFactory(household=household, first_name="Tom", status=Decision.VALIDATED)
+    tom = bookable_child(household, "Tom", year, centre)
 
     same_week = ask(household, tom, centre, [MONDAY + timedelta(days=1)])  # the family's week, another child
 

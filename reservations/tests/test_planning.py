@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from catalog.calendar import PARIS
 from catalog.models import CalendarException
 from conftest import signed_in
-from families.models import Decision
+from families.models import Decision, Dossier
 from families.selectors import FamilyActor
 from reservations.models import Enrolment
 from reservations.planning import State, household_planning
 from reservations.services import Channel, DayRequest, bookings_take
 from reservations.tests.conftest import care_service
-from tests.factories import ChildFactory, family, parent_of
+from tests.factories import ChildFactory, enrol, family, parent_of
 
 NOW = datetime(2026, 9, 1, 9, tzinfo=PARIS)  # a Tuesday
 MONDAY = date(2026, 9, 7)
@@ -31,15 +31,8 @@ def martin(year, frozen_at):
 
 
 def enrolled(child, service, household, year) -> Enrolment:
-    return Enrolment.objects.create(
-        child=child,
-        household=household,
-        service=service,
-        school_year=year,
-        start=year.start,
-        end=year.end,
-        status=Decision.VALIDATED,
-    )
+    """The child enrolled in the service for the year, its dossier of the year validated: bookable."""
+    return enrol(child, service, household, year)
 
 
 def book(child, household, service, day, *codes):
@@ -132,6 +125,30 @@ def test_a_full_day_and_a_service_not_enrolled(martin, year):
         household_planning(actor=actor_of(family("Autre")), children=[lea], start=MONDAY, end=MONDAY, now=NOW).lines
         == []
     )
+
+
+def test_a_child_whose_dossier_of_the_year_is_not_validated_cannot_be_booked_but_can_be_cancelled(martin, care, year):
+    lea = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    Dossier.objects.create(child=tom, school_year=year, status=Dossier.Status.SUBMITTED)  # not validated yet
+    for child in (lea, tom):
+        enrolled(child, care, martin, year)
+    book(tom, martin, care, MONDAY, "matin")  # booked before (at the counter, say): it stays shown
+
+    planning = household_planning(actor=actor_of(martin), children=[lea, tom], start=MONDAY, end=MONDAY, now=NOW)
+
+    bookable = cell(planning, lea, MONDAY, "soir")
+    assert bookable.state == State.BOOKABLE and bookable.changeable
+    free = cell(planning, tom, MONDAY, "soir")
+    assert free.state == State.LOCKED and not free.changeable and free.reason == "dossier de l'année à faire valider"
+    booked = cell(planning, tom, MONDAY, "matin")
+    assert booked.state == State.BOOKED and booked.changeable  # cancelling does not wait for the dossier
+    assert planning.dossier_missing == [tom]
+    page = signed_in(parent_of(martin)).get(f"/famille/planning/?vue=semaine&du={MONDAY.isoformat()}")
+    html = page.content.decode()
+    assert "dossier de l&#x27;année à faire valider" in html
+    assert "Le dossier de l’année de Tom n’est pas encore validé par la mairie" in html
+    assert f'href="/famille/enfants/{tom.pk}/"' in html
 
 
 def test_the_month_of_three_children_in_three_services_costs_the_queries_of_one_child_and_one_week(

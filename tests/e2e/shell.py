@@ -7,7 +7,7 @@ PRELUDE = '''
 from datetime import date
 from django_tenants.utils import schema_context
 from catalog.models import SchoolYear, Service
-from families.models import Child, ChildHousehold, Decision, Household
+from families.models import Child, ChildHousehold, Decision, Dossier, Household
 from reservations.models import Enrolment
 
 
@@ -19,7 +19,8 @@ def service_year_household(name, day, services=Service.objects):
 
 
 def enrolled_child(household, first_name, service, year, birth_date):
-    """The household's child of that first name, with a validated enrolment in the service for the year.
+    """The household's child of that first name, with a validated enrolment in the service for the year
+    and, as booking needs it, a validated dossier for the year.
 
     Found again when there: the tests share the e2e database, and a second child of the same name in the
     household would make the pages' labels ambiguous.
@@ -34,6 +35,7 @@ def enrolled_child(household, first_name, service, year, birth_date):
         child=child, household=household, service=service, school_year=year,
         defaults={"start": year.start, "end": year.end, "status": Decision.VALIDATED},
     )
+    Dossier.objects.get_or_create(child=child, school_year=year, defaults={"status": Dossier.Status.VALIDATED})
     return child
 '''
 

@@ -15,7 +15,7 @@ from tests.e2e.conftest import Portal, log_in, read_mailbox
 ENROL = """
 from django_tenants.utils import schema_context
 from catalog.models import SchoolYear, Service
-from families.models import ChildHousehold, Child, Decision, Household
+from families.models import ChildHousehold, Child, Decision, Dossier, Household
 from reservations.models import Enrolment
 from datetime import date
 # Le Pallet: two children of their own (Léa's enrolments are test_enrolment's); Lutinville: Léa.
@@ -37,6 +37,8 @@ for slug, service_name, names in COMMUNES:  # idempotent: each test may run it
                 child=child, household=household, service=service, school_year=year,
                 defaults={"start": year.start, "end": year.end, "status": Decision.VALIDATED},
             )
+            # Booking needs the year's dossier validated (the dossier's own flow is test_family_dossier's).
+            Dossier.objects.get_or_create(child=child, school_year=year, defaults={"status": Dossier.Status.VALIDATED})
 """
 EXPIRE_HOLDS = """
 from datetime import timedelta

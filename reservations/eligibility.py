@@ -1,0 +1,65 @@
+"""Who may be booked online: a child with a validated enrolment in the service covering the day, and a
+validated dossier for that day's school year (until it is, booking is impossible: DESIGN §2). The
+planning shows such days as not modifiable; the basket's validation refuses them with the reason, as a
+line in the basket may outlive the enrolment or the dossier it was ticked under."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Q
+
+from catalog.engine import Reason
+from catalog.models import Service
+from families.models import Child, Decision, Dossier, Household
+from reservations.models import Enrolment
+
+DayKey = tuple[int, int, date]  # (child id, service id, date)
+
+
+def enrolment_covers(enrolment: Enrolment, day: date) -> bool:
+    return enrolment.start <= day <= enrolment.end and (enrolment.ended_on is None or day < enrolment.ended_on)
+
+
+def validated_dossier_years(child_ids: Iterable[int], start: date, end: date) -> dict[int, list[tuple[date, date]]]:
+    """Each child's school years (first and last day) with a validated dossier, over the range."""
+    years = defaultdict(list)
+    dossiers = Dossier.objects.filter(
+        child__in=set(child_ids),
+        status=Dossier.Status.VALIDATED,
+        school_year__start__lte=end,
+        school_year__end__gte=start,
+    ).values_list("child_id", "school_year__start", "school_year__end")
+    for child_id, first, last in dossiers:
+        years[child_id].append((first, last))
+    return years
+
+
+def dossier_covers(years: dict[int, list[tuple[date, date]]], child_id: int, day: date) -> bool:
+    return any(first <= day <= last for first, last in years.get(child_id, ()))
+
+
+def ineligible(household: Household, days: list[tuple[Child, Service, date]]) -> dict[DayKey, Reason]:
+    """The days asked for that the child may not be booked on, each with why (two queries)."""
+    if not days:
+        return {}
+    start, end = min(d for _c, _s, d in days), max(d for _c, _s, d in days)
+    child_ids = {child.pk for child, _s, _d in days}
+    enrolments = defaultdict(list)
+    for enrolment in Enrolment.objects.filter(
+        household=household,
+        child__in=child_ids,
+        service__in={service.pk for _c, service, _d in days},
+        status=Decision.VALIDATED,
+        start__lte=end,
+        end__gte=start,
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start)):
+        enrolments[(enrolment.child_id, enrolment.service_id)].append(enrolment)
+    years = validated_dossier_years(child_ids, start, end)
+    refused = {}
+    for child, service, day in days:
+        if not any(enrolment_covers(e, day) for e in enrolments[(child.pk, service.pk)]):
+            refused[(child.pk, service.pk, day)] = Reason.NOT_ENROLLED
+        elif not dossier_covers(years, child.pk, day):
+            refused[(child.pk, service.pk, day)] = Reason.DOSSIER
+    return refused
