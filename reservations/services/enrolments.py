@@ -325,9 +325,15 @@ def _bookings_from(enrolment: Enrolment, on: date):
         child=enrolment.child_id,
         household=enrolment.household_id,
         service=enrolment.service_id,
-        date__range=(on, enrolment.end),
+        date__range=_days_from(enrolment, on),
         state__in=Booking.HOLDING,
     )
+
+
+def _days_from(enrolment: Enrolment, on: date) -> tuple[date, date]:
+    """From `on` to the enrolment's end, never before its start: the child's days of another enrolment of
+    the same service (autumn, then from January) are that one's."""
+    return max(on, enrolment.start), enrolment.end
 
 
 def enrolment_end(*, actor: User, enrolment: Enrolment, on: date, now: datetime | None = None) -> Outcome:
@@ -342,7 +348,7 @@ def enrolment_end(*, actor: User, enrolment: Enrolment, on: date, now: datetime 
         same_days = {
             "child": enrolment.child_id,
             "household": enrolment.household_id,
-            "date__range": (on, enrolment.end),
+            "date__range": _days_from(enrolment, on),
         }
         WaitingListEntry.objects.filter(
             **same_days, service=enrolment.service_id, state=WaitingListEntry.State.WAITING

@@ -29,6 +29,7 @@ from tests.factories import (
     DocumentTypeFactory,
     DossierFactory,
     bookable_child,
+    enrol,
     family,
     parent_of,
 )
@@ -247,3 +248,19 @@ def test_the_class_declared_on_the_childs_page_counts_for_the_year_under_way_onl
     assert request_for(lea, care, year, {1: ["soir"]}).status == Decision.PENDING
     with pytest.raises(ValidationError, match="Indiquez la classe de l'enfant pour l'année 2027-2028"):
         request_for(lea, care, next_year, {1: ["soir"]})
+
+
+def test_ending_an_enrolment_leaves_the_days_of_the_childs_earlier_enrolment_alone(care, year, frozen_at):
+    frozen_at(SEPTEMBER)
+    martin = family("Famille Martin")
+    lea = validated_child(martin)
+    enrol(lea, care, martin, year, end=date(2026, 12, 31))  # the autumn, then from January
+    later = enrol(lea, care, martin, year, start=date(2027, 1, 4))
+    parent = parent_of(martin)
+    basket_set_day(actor=parent, household=martin, child=lea, service=care, day=date(2026, 9, 8), units=["soir"])
+    basket_validate(actor=parent, household=martin, now=SEPTEMBER)
+
+    outcome = enrolment_end(actor=parent, enrolment=later, on=date(2026, 9, 1), now=SEPTEMBER)
+
+    assert outcome.changed == []
+    assert Booking.objects.get(child=lea, date=date(2026, 9, 8)).state == Booking.State.CONFIRMED
