@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from catalog.engine import Reason
+from catalog.engine import REASON_MESSAGES, Reason
 from catalog.models import Service
 from families.models import Child, Decision, Dossier, Household
 from reservations.models import Enrolment
@@ -63,3 +64,12 @@ def ineligible(household: Household, days: list[tuple[Child, Service, date]]) ->
         elif not dossier_covers(years, child.pk, day):
             refused[(child.pk, service.pk, day)] = Reason.DOSSIER
     return refused
+
+
+def ensure_bookable(household: Household, child: Child, service: Service, day: date) -> None:
+    """Refuse, with the reason in words, a child who may not be booked that day (a waiting list joined, a
+    place asked in a draw: the place would be given to them later, unchecked)."""
+    if not child.households.filter(pk=household.pk).exists():
+        raise ValidationError(REASON_MESSAGES[Reason.NOT_ENROLLED])
+    if why := ineligible(household, [(child, service, day)]).get((child.pk, service.pk, day)):
+        raise ValidationError(REASON_MESSAGES[why])

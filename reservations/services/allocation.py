@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +25,7 @@ from core.queue import delay_on_commit
 from core.roles import Capability, can
 from families.models import Child, Decision, Household
 from families.services.common import ensure_acts_for
+from reservations.eligibility import ensure_bookable
 from reservations.models import AllocationRequest, AllocationRun, Booking, Enrolment, WaitingListEntry
 from reservations.notifications import send_allocation_results
 from reservations.services.bookings import BOOKING, Channel, DayRequest, bookings_take
@@ -59,11 +59,7 @@ def allocation_request(
             _("Les demandes pour ce jour ne sont pas ouvertes : %(why)s")
             % {"why": decision.message or _("les places se réservent directement.")}
         )
-    enrolled = Enrolment.objects.filter(
-        child=child, household=household, service=service, status=Decision.VALIDATED, start__lte=day, end__gte=day
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-    if not child.households.filter(pk=household.pk).exists() or not enrolled.exists():
-        raise ValidationError(_("L'enfant n'est pas inscrit à ce service ce jour-là."))
+    ensure_bookable(household, child, service, day)
     try:
         pricing.units_check(service, set(units))
         pricing.billed_cover(service, set(units))

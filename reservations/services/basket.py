@@ -181,23 +181,26 @@ def _apply(actor: User, household: Household, lines: list[BasketLine], services:
 
 def _apply_lines(actor, household, lines: list[BasketLine], services: dict, now: datetime) -> BasketOutcome:
     held = _held_by_line(household, lines)
-    leaving = [b for line in lines for b in held[_key(line)] if b.unit.code not in line.units]
-    if leaving and any(line.units for line in lines):
+    adding = [line for line in lines if set(line.units) - {b.unit.code for b in held[_key(line)]}]
+    barred = ineligible(household, [(line.child, services[line.service_id], line.date) for line in adding])
+    # A day the child may not be booked for is left whole: its cancellations alone could leave a unit
+    # without the one it requires.
+    applied = [line for line in lines if _key(line) not in barred]
+    leaving = [b for line in applied for b in held[_key(line)] if b.unit.code not in line.units]
+    if leaving and any(line.units for line in applied):
         # Cancelling then booking would take the days' locks in two batches, and two baskets crossing
         # days could deadlock: all at once, in (service, date) order. (A basket that only books keeps its
         # reads before the locks, as the rush's do.)
-        lock_service_days(_key(line)[1:] for line in lines)
-    arriving = {_key(line): set(line.units) for line in lines}
+        lock_service_days(_key(line)[1:] for line in applied)
+    arriving = {_key(line): set(line.units) for line in applied}
     cancelled = bookings_cancel(actor=actor, bookings=leaving, channel=Channel.ONLINE, now=now, arriving=arriving)
-    adding = [line for line in lines if set(line.units) - {b.unit.code for b in held[_key(line)]}]
-    barred = ineligible(household, [(line.child, services[line.service_id], line.date) for line in adding])
     requests = [
         DayRequest(line.child, household, services[line.service_id], line.date, frozenset(line.units))
-        for line in lines
-        if line.units and _key(line) not in barred
+        for line in applied
+        if line.units
     ]
     booked = bookings_take(actor=actor, requests=requests, channel=Channel.ONLINE, now=now)
-    outcome = _by_line(lines, cancelled, booked)
+    outcome = _by_line(applied, cancelled, booked)
     outcome.refused += [LineRefusal(line, barred[_key(line)]) for line in lines if _key(line) in barred]
     return outcome
 

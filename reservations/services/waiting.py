@@ -5,12 +5,12 @@ offered to them until an hour that always comes before the booking deadline, the
 Serving runs in the transaction that freed the place, under the service day's lock: the place cannot be
 taken by someone else in between, nor given twice."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +21,10 @@ from catalog.models import Service
 from catalog.selectors import catalog_snapshot, services_with_rules
 from core.prefetch import rows
 from core.queue import delay_on_commit
-from families.models import Child, Decision, Household
+from families.models import Child, Household
 from families.services.common import ensure_acts_for
-from reservations.models import Booking, BookingEvent, Enrolment, ServiceDay, WaitingListEntry
+from reservations.eligibility import ensure_bookable, ineligible
+from reservations.models import Booking, BookingEvent, ServiceDay, WaitingListEntry
 from reservations.notifications import send_waiting_list_news
 from reservations.places import DayKey, lock_service_days, place_freed, places_left, save_counts
 from reservations.services.bookings import BOOKING, CANCELLATION, Channel, DayRequest, bookings_take
@@ -46,11 +47,7 @@ def waiting_join(
         raise ValidationError(_("Ce service ne tient pas de liste d'attente."))
     if not chosen or len(chosen) != len(codes):
         raise ValidationError(_("Choisissez une unité de ce service."))
-    enrolled = Enrolment.objects.filter(
-        child=child, household=household, service=service, status=Decision.VALIDATED, start__lte=day, end__gte=day
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-    if not child.households.filter(pk=household.pk).exists() or not enrolled.exists():
-        raise ValidationError(_("L'enfant n'est pas inscrit à ce service ce jour-là."))
+    ensure_bookable(household, child, service, day)
     snapshot = catalog_snapshot(services=[service], start=day, end=day)
     row = ServiceDay.objects.filter(service=service, date=day).first() or ServiceDay(service=service, date=day)
     held = set(
@@ -209,6 +206,10 @@ def waiting_lists_serve(keys: Iterable[DayKey], now: datetime | None = None) -> 
     if not waiting:
         return []
     services = {s.pk: s for s in services_with_rules().filter(pk__in={e.service_id for e in waiting})}
+    barred = _barred(waiting, services)
+    waiting = [e for e in waiting if e.pk not in barred]
+    if not waiting:
+        return []
     snapshot = catalog_snapshot(
         services=list(services.values()), start=min(e.date for e in waiting), end=max(e.date for e in waiting)
     )
@@ -240,6 +241,19 @@ def waiting_lists_serve(keys: Iterable[DayKey], now: datetime | None = None) -> 
     if served:
         delay_on_commit(send_waiting_list_news, entry_ids=[e.pk for e in served])
     return served
+
+
+def _barred(waiting: list[WaitingListEntry], services: dict[int, Service]) -> set[int]:
+    """The entries whose child may no longer be booked (enrolment ended, dossier not validated any more):
+    passed over, and left waiting in case it is put right."""
+    by_household = defaultdict(list)
+    for entry in waiting:
+        by_household[entry.household].append(entry)
+    barred = set()
+    for household, entries in by_household.items():
+        refused = ineligible(household, [(e.child, services[e.service_id], e.date) for e in entries])
+        barred |= {e.pk for e in entries if (e.child_id, e.service_id, e.date) in refused}
+    return barred
 
 
 def _about_the_day(refusal) -> bool:

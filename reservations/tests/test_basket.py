@@ -265,3 +265,20 @@ def test_a_day_from_the_end_of_the_enrolment_is_refused(martin, lea, care):
     refused = {r.line.date: (r.reason, r.message) for r in outcome.refused}
     assert refused == {day: (Reason.NOT_ENROLLED, NOT_ENROLLED) for day in (THURSDAY, date(2026, 9, 11))}
     assert set(Booking.objects.filter(child=lea).values_list("date", flat=True)) == {TUESDAY}
+
+
+def test_a_day_refused_for_the_dossier_is_left_whole_not_half_cancelled(martin, care, year):
+    tom = ChildFactory(household=martin, first_name="Tom", status=Decision.VALIDATED)
+    Dossier.objects.create(child=tom, school_year=year, status=Dossier.Status.SUBMITTED)
+    enrol(tom, care, martin, year)
+    rules = services_with_rules().get(pk=care.pk)
+    asked = DayRequest(tom, martin, rules, TUESDAY, frozenset({"matin"}))
+    bookings_take(actor=None, requests=[asked], channel=Channel.COUNTER, now=NOW)  # booked at the counter
+    wants(martin, tom, care, TUESDAY, "soir")  # the morning for the evening: one line, both changes
+
+    outcome = basket_validate(actor=parent_of(martin), household=martin, now=NOW)
+
+    assert [r.reason for r in outcome.refused] == [Reason.DOSSIER] and not outcome.cancelled
+    assert list(Booking.objects.filter(child=tom, state__in=Booking.HOLDING).values_list("unit__code", flat=True)) == [
+        "matin"
+    ]

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from catalog.calendar import PARIS
 from catalog.models import CutoffRule, Service
-from families.models import Decision
+from families.models import Decision, Dossier
 from families.selectors import FamilyActor
 from reservations.models import Booking, WaitingListEntry
 from reservations.services import Channel, DayRequest, bookings_cancel, bookings_take
@@ -266,3 +266,22 @@ def test_leaving_a_list_that_has_just_booked_the_child_says_so_and_keeps_the_boo
 
     entry.refresh_from_db()
     assert entry.state == Entry.State.BOOKED and entry.booking.state == Booking.State.CONFIRMED
+
+
+def test_a_child_whose_dossier_is_not_validated_cannot_join_and_is_passed_over(families, centre, year):
+    households, children = families
+    noe_home = family("Famille Noé")
+    noe = ChildFactory(household=noe_home, first_name="Noé", status=Decision.VALIDATED)
+    Dossier.objects.create(child=noe, school_year=year, status=Dossier.Status.SUBMITTED)
+    enrolled_for_the_year(noe, centre, noe_home, year)  # the dossier it has stays submitted
+    with pytest.raises(ValidationError, match="dossier de l'enfant"):
+        join(noe_home, noe, centre)
+    (lea,) = join(households["Léa"], children["Léa"], centre)
+    (zoe,) = join(households["Zoé"], children["Zoé"], centre)
+    Dossier.objects.filter(child=children["Léa"]).update(status=Dossier.Status.REFUSED)  # sent back meanwhile
+
+    cancel(households["Tom"], children["Tom"], FAR)
+
+    lea.refresh_from_db()
+    zoe.refresh_from_db()
+    assert lea.state == Entry.State.WAITING and zoe.state == Entry.State.BOOKED
