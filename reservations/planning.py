@@ -32,6 +32,13 @@ from reservations.waiting_selectors import waiting_ranks
 
 BOOKING, CANCELLATION = CutoffRule.Direction.BOOKING, CutoffRule.Direction.CANCELLATION
 MAX_DAYS = 62  # the longest range a page asks for (a month, and a margin)
+# How far from today the planning goes either way (last years' bookings, next school year's): beyond, a
+# date is a typing slip, and far enough it would step past the calendar's last day.
+REACH = timedelta(days=5 * 366)
+
+
+def within_reach(day: date, today: date) -> bool:
+    return today - REACH <= day <= today + REACH
 
 
 class State(StrEnum):
@@ -309,7 +316,7 @@ def household_planning(
         line.child.pk
         for line in planning.lines
         for day in line.days
-        if day.open and not dossier_covers(reads.dossiers, line.child.pk, day.date)
+        if day.open and day.date >= now.date() and not dossier_covers(reads.dossiers, line.child.pk, day.date)
     }
     planning.dossier_missing = [child for child in children if child.pk in missing]
     return planning

@@ -20,7 +20,7 @@ from families.models import Child, Decision
 from families.selectors import FamilyActor
 from families.views import family_page
 from reservations.models import Enrolment
-from reservations.planning import MAX_DAYS, Planning, household_planning
+from reservations.planning import MAX_DAYS, Planning, household_planning, within_reach
 from reservations.services.basket import basket_set_days
 
 VIEWS = {"semaine": gettext_lazy("Semaine"), "quinzaine": gettext_lazy("Quinzaine"), "mois": gettext_lazy("Mois")}
@@ -47,11 +47,7 @@ def _children(actor: FamilyActor, wanted: list[str]) -> list[Child]:
     return chosen
 
 
-# How far from today the planning goes either way (last years' bookings, next school year's), and the
-# longest period ticked at once (a school year): beyond, a date is a typing slip, and far enough it
-# would step past the calendar's last day.
-REACH = timedelta(days=3 * 366)
-LONGEST_PERIOD = timedelta(days=366)
+LONGEST_PERIOD = timedelta(days=366)  # the longest period ticked at once: a school year
 
 
 def _parse_day(value: str | None, default: date | None) -> date | None:
@@ -60,8 +56,7 @@ def _parse_day(value: str | None, default: date | None) -> date | None:
         day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
-    today = timezone.localdate()
-    return day if day is None or today - REACH <= day <= today + REACH else default
+    return day if day is None or within_reach(day, timezone.localdate()) else default
 
 
 def _range(view: str, around: date) -> tuple[date, date, date, date]:
@@ -175,7 +170,7 @@ def planning_period(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
         if first is None or last is None or last < first:
             errors.append(
                 _(
-                    "Indiquez une date de début et une date de fin, à moins de trois ans d'aujourd'hui, "
+                    "Indiquez une date de début et une date de fin, à moins de cinq ans d'aujourd'hui, "
                     "la fin après le début."
                 )
             )

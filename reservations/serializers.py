@@ -2,6 +2,7 @@
 
 import json
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +16,7 @@ from families.models import Decision
 from reservations.models import Booking, Enrolment, EnrolmentRequirement, WaitingListEntry
 from reservations.planning import MAX_DAYS as PLANNING_DAYS
 from reservations.planning import State as PlanningState
+from reservations.planning import within_reach
 
 UNIT_CODE = r"^[-a-zA-Z0-9_]+$"  # a unit's code: a slug
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -246,6 +248,8 @@ class PlanningQuerySerializer(api.Serializer):
     end = serializers.DateField(help_text=f"YYYY-MM-DD, at most {PLANNING_DAYS - 1} days after start")
 
     def validate(self, attrs: dict) -> dict:
+        if not within_reach(attrs["start"], timezone.localdate()):
+            raise serializers.ValidationError({"start": _("Choisissez une date à moins de cinq ans d'aujourd'hui.")})
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": _("La fin doit suivre le début.")})
         if (attrs["end"] - attrs["start"]).days >= PLANNING_DAYS:

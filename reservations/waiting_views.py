@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -95,8 +95,11 @@ def waiting_list_join(request: HttpRequest, actor: FamilyActor) -> HttpResponse:
 def _accepted(booking: Booking) -> str:
     """What accepting made of the place: booked, kept until paid (paid at booking), or asked of the mairie."""
     if booking.state == Booking.State.HELD:
-        until = date_format(timezone.localtime(booking.held_until), "l j F à H:i")
-        return _("Place acceptée : elle vous est gardée jusqu'au %(until)s, le temps de la payer.") % {"until": until}
+        until = timezone.localtime(booking.held_until)
+        return _("Place acceptée : elle vous est gardée jusqu'au %(day)s à %(time)s, le temps de la payer.") % {
+            "day": date_format(until, "l j F"),
+            "time": time_format(until, "H:i"),
+        }
     if booking.state == Booking.State.REQUESTED:
         return _("Place acceptée : votre demande est transmise à la mairie, qui la valide.")
     return _("Place acceptée : elle est réservée.")

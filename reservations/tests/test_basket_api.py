@@ -180,3 +180,11 @@ def test_the_validation_says_a_day_refused_for_want_of_a_validated_enrolment_or_
     assert refused[zoe.pk]["message"].startswith("Le dossier de l'enfant pour cette année scolaire")
     assert [r["date"] for r in answer["refused"]] == ["2026-09-08", "2026-09-08"]
     assert not Booking.objects.filter(child__in=[tom, zoe]).exists()
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01"])
+def test_days_beyond_the_plannings_reach_are_refused_in_words(world, start):
+    answer = client_for(parent_of(world["martin"])).get(f"{API}/days", {"start": start, "end": start})
+
+    assert answer.status_code == 422
+    assert "à moins de cinq ans" in answer.content.decode()

@@ -272,5 +272,5 @@ def test_a_period_longer_than_a_year_or_beyond_reach_is_refused_in_words(martin,
     far = parent.post("/famille/planning/periode/", {**ticked, "du": "9999-12-01", "au": "9999-12-31"})
 
     assert too_long.status_code == 200 and "Choisissez une période d&#x27;un an au plus." in too_long.content.decode()
-    assert far.status_code == 200 and "à moins de trois ans d&#x27;aujourd&#x27;hui" in far.content.decode()
+    assert far.status_code == 200 and "à moins de cinq ans d&#x27;aujourd&#x27;hui" in far.content.decode()
     assert not BasketLine.objects.filter(household=martin).exists()
