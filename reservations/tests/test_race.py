@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from catalog.calendar import PARIS
-from catalog.models import CutoffRule, SchoolYear, Service
+from catalog.models import SchoolYear, Service
 from catalog.selectors import services_with_rules
 from core.testing import on_own_connection
 from families.models import Child, Decision, Household
@@ -24,7 +24,6 @@ from reservations.tests import test_waiting_list as waiting
 from reservations.tests.test_waiting_list import enrolled
 from tests.factories import (
     ChildFactory,
-    CutoffRuleFactory,
     SchoolYearFactory,
     ServiceFactory,
     TariffFactory,
@@ -55,21 +54,23 @@ def last_places(clisson):
 
     service_id, child_ids = apart(create)
     yield service_id, child_ids
+    apart(lambda: remove_committed(service_id, child_ids))
 
-    def remove():
-        with connection.cursor() as cursor:  # the history refuses DELETE, not TRUNCATE
-            cursor.execute(
-                "TRUNCATE reservations_amountowed, reservations_waitinglistentry, reservations_bookingevent,"
-                " reservations_booking, reservations_serviceday"
-            )
-        households = list(Household.objects.filter(children__pk__in=child_ids))
-        Child.objects.filter(pk__in=child_ids).delete()
-        for household in households:
-            household.delete()
-        Service.objects.filter(pk=service_id).delete()
-        SchoolYear.objects.all().delete()
 
-    apart(remove)
+def remove_committed(service_id: int, child_ids: list[int]) -> None:
+    """What a fixture committed on a connection of its own: its bookings and their days, children, their
+    households, the service and the school year."""
+    with connection.cursor() as cursor:  # the history refuses DELETE, not TRUNCATE
+        cursor.execute(
+            "TRUNCATE reservations_amountowed, reservations_waitinglistentry, reservations_bookingevent,"
+            " reservations_booking, reservations_serviceday, reservations_enrolment CASCADE"
+        )
+    households = list(Household.objects.filter(children__pk__in=child_ids))
+    Child.objects.filter(pk__in=child_ids).delete()
+    for household in households:
+        household.delete()
+    Service.objects.filter(pk=service_id).delete()
+    SchoolYear.objects.all().delete()
 
 
 def rush(service_id: int, child_ids: list[int]) -> int:
@@ -132,18 +133,7 @@ def an_offer(clisson):
 
     def create():
         year = SchoolYearFactory()
-        service = ServiceFactory(
-            name="Mercredi offert",
-            kind=Service.Kind.WEDNESDAY_CENTRE,
-            unit=Service.Unit.DAY,
-            weekdays=[2],
-            capacity=1,
-            waiting_list=True,
-            units=[{"code": "journee", "name": "Journée", "duration_hours": "8", "position": 1}],
-        )
-        bracket(TariffFactory(service=service), 0, None, "12.00")
-        CutoffRuleFactory(service=service)
-        CutoffRuleFactory(service=service, direction=CutoffRule.Direction.CANCELLATION)
+        service = waiting.wednesday_centre("Mercredi offert")
         homes = {name: family(f"Famille {name}") for name in ("Tom", "Léa")}
         tom, lea = (enrolled(homes[name], name, service, year) for name in ("Tom", "Léa"))
         rules = services_with_rules().get(pk=service.pk)
@@ -157,21 +147,7 @@ def an_offer(clisson):
 
     service_id, entry_id, child_ids = apart(create)
     yield service_id, entry_id
-
-    def remove():
-        with connection.cursor() as cursor:  # the history refuses DELETE, not TRUNCATE
-            cursor.execute(
-                "TRUNCATE reservations_amountowed, reservations_waitinglistentry, reservations_bookingevent,"
-                " reservations_booking, reservations_serviceday, reservations_enrolment CASCADE"
-            )
-        households = list(Household.objects.filter(children__pk__in=child_ids))
-        Child.objects.filter(pk__in=child_ids).delete()
-        for household in households:
-            household.delete()
-        Service.objects.filter(pk=service_id).delete()
-        SchoolYear.objects.all().delete()
-
-    apart(remove)
+    apart(lambda: remove_committed(service_id, child_ids))
 
 
 def accept_while_unticked(entry_id: int, monkeypatch) -> dict[str, Exception]:

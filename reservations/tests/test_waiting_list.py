@@ -35,8 +35,13 @@ Entry = WaitingListEntry
 
 @pytest.fixture
 def centre(year) -> Service:
+    return wednesday_centre()
+
+
+def wednesday_centre(name: str = "Mercredis") -> Service:
+    """A Wednesday centre of one place a day that keeps a waiting list, 2 working days' notice each way."""
     service = ServiceFactory(
-        name="Mercredis",
+        name=name,
         kind=Service.Kind.WEDNESDAY_CENTRE,
         unit=Service.Unit.DAY,
         weekdays=[2],
