@@ -8,6 +8,7 @@ from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -319,21 +320,36 @@ def enrolment_end_preview(*, enrolment: Enrolment, on: date, now: datetime | Non
 
 
 def _bookings_from(enrolment: Enrolment, on: date):
-    """The child's days of the enrolment's service from `on` to its end, booked by this household: its
-    typical week's and those ticked on the planning alike."""
-    return Booking.objects.filter(
+    """What ending the enrolment on `on` cancels: its typical week's days, and, once validated, the child's
+    other days of the service the household booked in its span (ticked on the planning)."""
+    own = Q(enrolment=enrolment, date__gte=on)
+    return Booking.objects.filter(own | _its_days(enrolment, on), state__in=Booking.HOLDING)
+
+
+def _its_days(enrolment: Enrolment, on: date, service: str = "service") -> Q:
+    """The child's days of the service in the enrolment's span from `on`, for this household, but for those
+    another validated enrolment covers (autumn, then from January; an ended one still running). A request
+    withdrawn before its validation has no days: those booked meanwhile are the counter's or another's."""
+    if enrolment.status != Decision.VALIDATED:
+        return Q(pk__in=[])
+    days = Q(
+        child=enrolment.child_id,
+        household=enrolment.household_id,
+        **{service: enrolment.service_id},
+        date__range=(max(on, enrolment.start), enrolment.end),
+    )
+    others = Enrolment.objects.filter(
         child=enrolment.child_id,
         household=enrolment.household_id,
         service=enrolment.service_id,
-        date__range=_days_from(enrolment, on),
-        state__in=Booking.HOLDING,
-    )
-
-
-def _days_from(enrolment: Enrolment, on: date) -> tuple[date, date]:
-    """From `on` to the enrolment's end, never before its start: the child's days of another enrolment of
-    the same service (autumn, then from January) are that one's."""
-    return max(on, enrolment.start), enrolment.end
+        status=Decision.VALIDATED,
+        start__lte=enrolment.end,
+        end__gte=on,
+    ).exclude(pk=enrolment.pk)
+    for other in others:
+        last = other.end if other.ended_on is None else min(other.end, other.ended_on - timedelta(days=1))
+        days &= ~Q(date__range=(other.start, last))
+    return days
 
 
 def enrolment_end(*, actor: User, enrolment: Enrolment, on: date, now: datetime | None = None) -> Outcome:
@@ -345,16 +361,11 @@ def enrolment_end(*, actor: User, enrolment: Enrolment, on: date, now: datetime 
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         later = list(_bookings_from(enrolment, on))
         outcome = bookings_cancel(actor=actor, bookings=later, channel=Channel.ONLINE, now=now)
-        same_days = {
-            "child": enrolment.child_id,
-            "household": enrolment.household_id,
-            "date__range": _days_from(enrolment, on),
-        }
-        WaitingListEntry.objects.filter(
-            **same_days, service=enrolment.service_id, state=WaitingListEntry.State.WAITING
-        ).update(state=WaitingListEntry.State.LEFT, closed_at=now)
+        WaitingListEntry.objects.filter(_its_days(enrolment, on), state=WaitingListEntry.State.WAITING).update(
+            state=WaitingListEntry.State.LEFT, closed_at=now
+        )
         AllocationRequest.objects.filter(
-            **same_days, window__service=enrolment.service_id, state=AllocationRequest.State.PENDING
+            _its_days(enrolment, on, service="window__service"), state=AllocationRequest.State.PENDING
         ).update(state=AllocationRequest.State.WITHDRAWN)
         enrolment.ended_on = on
         enrolment.save(update_fields=["ended_on"])

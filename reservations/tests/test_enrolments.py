@@ -11,9 +11,13 @@ from django.core.exceptions import ValidationError
 
 from catalog.calendar import PARIS
 from catalog.models import SchoolYear, Service
+from catalog.selectors import services_with_rules
 from families.models import Decision, Dossier, Schooling
 from reservations.models import Booking, Enrolment, EnrolmentRequirement, WaitingListEntry
 from reservations.services import (
+    Channel,
+    DayRequest,
+    bookings_take,
     enrolment_decide,
     enrolment_end,
     enrolment_end_preview,
@@ -264,3 +268,20 @@ def test_ending_an_enrolment_leaves_the_days_of_the_childs_earlier_enrolment_alo
 
     assert outcome.changed == []
     assert Booking.objects.get(child=lea, date=date(2026, 9, 8)).state == Booking.State.CONFIRMED
+
+
+def test_withdrawing_a_request_cancels_no_day_the_counter_or_another_enrolment_booked(care, year, frozen_at):
+    frozen_at(SEPTEMBER)
+    martin = family("Famille Martin")
+    lea = validated_child(martin)
+    running = enrol(lea, care, martin, year, ended_on=date(2026, 11, 2))  # ended from November, still running
+    rules = services_with_rules().get(pk=care.pk)
+    days = [date(2026, 9, 15), date(2026, 10, 6)]
+    asked = [DayRequest(lea, martin, rules, day, frozenset({"soir"}), enrolment=running) for day in days]
+    bookings_take(actor=None, requests=asked, channel=Channel.COUNTER, now=SEPTEMBER)
+    pending = request_for(lea, care, year, {1: ["soir"]}, start=date(2026, 10, 1))
+
+    outcome = enrolment_end(actor=parent_of(martin), enrolment=pending, on=date(2026, 9, 1), now=SEPTEMBER)
+
+    assert outcome.changed == []
+    assert Booking.objects.filter(child=lea, state=Booking.State.CONFIRMED).count() == 2
