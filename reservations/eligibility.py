@@ -41,28 +41,36 @@ def dossier_covers(years: dict[int, list[tuple[date, date]]], child_id: int, day
 
 
 def ineligible(household: Household, days: list[tuple[Child, Service, date]]) -> dict[DayKey, Reason]:
-    """The days asked for that the child may not be booked on, each with why (two queries)."""
+    """The days asked for that the household's child may not be booked on, each with why (two queries)."""
+    refused = households_ineligible([(household, child, service, day) for child, service, day in days])
+    return {key[1:]: why for key, why in refused.items()}
+
+
+def households_ineligible(days: list[tuple[Household, Child, Service, date]]) -> dict[tuple, Reason]:
+    """`ineligible` for days of several households (a day's waiting list), keyed (household id, child id,
+    service id, date): still two queries, whatever the households."""
     if not days:
         return {}
-    start, end = min(d for _c, _s, d in days), max(d for _c, _s, d in days)
-    child_ids = {child.pk for child, _s, _d in days}
+    start, end = min(day for *_rest, day in days), max(day for *_rest, day in days)
+    child_ids = {child.pk for _h, child, _s, _d in days}
     enrolments = defaultdict(list)
     for enrolment in Enrolment.objects.filter(
-        household=household,
+        household__in={household.pk for household, *_rest in days},
         child__in=child_ids,
-        service__in={service.pk for _c, service, _d in days},
+        service__in={service.pk for _h, _c, service, _d in days},
         status=Decision.VALIDATED,
         start__lte=end,
         end__gte=start,
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start)):
-        enrolments[(enrolment.child_id, enrolment.service_id)].append(enrolment)
+        enrolments[(enrolment.household_id, enrolment.child_id, enrolment.service_id)].append(enrolment)
     years = validated_dossier_years(child_ids, start, end)
     refused = {}
-    for child, service, day in days:
-        if not any(enrolment_covers(e, day) for e in enrolments[(child.pk, service.pk)]):
-            refused[(child.pk, service.pk, day)] = Reason.NOT_ENROLLED
+    for household, child, service, day in days:
+        key = (household.pk, child.pk, service.pk, day)
+        if not any(enrolment_covers(e, day) for e in enrolments[key[:3]]):
+            refused[key] = Reason.NOT_ENROLLED
         elif not dossier_covers(years, child.pk, day):
-            refused[(child.pk, service.pk, day)] = Reason.DOSSIER
+            refused[key] = Reason.DOSSIER
     return refused
 
 

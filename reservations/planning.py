@@ -312,11 +312,14 @@ def household_planning(
             days.append(_day(snapshot, service, child, day, covering, reads, decide))
         planning.lines.append(Line(child, service, days))
     planning.costs = _costs(household, children, services, bookings, month_start, month_end)
-    missing = {
+    missing = {  # days to come that only the dossier keeps from booking
         line.child.pk
         for line in planning.lines
         for day in line.days
-        if day.open and day.date >= now.date() and not dossier_covers(reads.dossiers, line.child.pk, day.date)
+        if day.open
+        and day.date >= now.date()
+        and any(enrolment_covers(e, day.date) for e in pairs[(line.child.pk, line.service.pk)])
+        and not dossier_covers(reads.dossiers, line.child.pk, day.date)
     }
     planning.dossier_missing = [child for child in children if child.pk in missing]
     return planning

@@ -5,7 +5,6 @@ offered to them until an hour that always comes before the booking deadline, the
 Serving runs in the transaction that freed the place, under the service day's lock: the place cannot be
 taken by someone else in between, nor given twice."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -23,7 +22,7 @@ from core.prefetch import rows
 from core.queue import delay_on_commit
 from families.models import Child, Household
 from families.services.common import ensure_acts_for
-from reservations.eligibility import ensure_bookable, ineligible
+from reservations.eligibility import ensure_bookable, households_ineligible
 from reservations.models import Booking, BookingEvent, ServiceDay, WaitingListEntry
 from reservations.notifications import send_waiting_list_news
 from reservations.places import DayKey, lock_service_days, place_freed, places_left, save_counts
@@ -246,14 +245,8 @@ def waiting_lists_serve(keys: Iterable[DayKey], now: datetime | None = None) -> 
 def _barred(waiting: list[WaitingListEntry], services: dict[int, Service]) -> set[int]:
     """The entries whose child may no longer be booked (enrolment ended, dossier not validated any more):
     passed over, and left waiting in case it is put right."""
-    by_household = defaultdict(list)
-    for entry in waiting:
-        by_household[entry.household].append(entry)
-    barred = set()
-    for household, entries in by_household.items():
-        refused = ineligible(household, [(e.child, services[e.service_id], e.date) for e in entries])
-        barred |= {e.pk for e in entries if (e.child_id, e.service_id, e.date) in refused}
-    return barred
+    refused = households_ineligible([(e.household, e.child, services[e.service_id], e.date) for e in waiting])
+    return {e.pk for e in waiting if (e.household_id, e.child_id, e.service_id, e.date) in refused}
 
 
 def _about_the_day(refusal) -> bool:

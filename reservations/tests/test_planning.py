@@ -18,7 +18,7 @@ from reservations.models import Enrolment
 from reservations.planning import State, household_planning
 from reservations.services import Channel, DayRequest, bookings_take
 from reservations.tests.conftest import care_service
-from tests.factories import ChildFactory, enrol, family, parent_of
+from tests.factories import ChildFactory, SchoolYearFactory, enrol, family, parent_of
 
 NOW = datetime(2026, 9, 1, 9, tzinfo=PARIS)  # a Tuesday
 MONDAY = date(2026, 9, 7)
@@ -274,3 +274,16 @@ def test_a_period_longer_than_a_year_or_beyond_reach_is_refused_in_words(martin,
     assert too_long.status_code == 200 and "Choisissez une période d&#x27;un an au plus." in too_long.content.decode()
     assert far.status_code == 200 and "à moins de cinq ans d&#x27;aujourd&#x27;hui" in far.content.decode()
     assert not BasketLine.objects.filter(household=martin).exists()
+
+
+def test_the_dossier_notice_stays_away_from_days_the_child_is_not_enrolled_on(martin, care, year):
+    lea = ChildFactory(household=martin, first_name="Léa", status=Decision.VALIDATED)
+    enrolled(lea, care, martin, year)  # 2026-2027, its dossier validated
+    next_year = SchoolYearFactory(name="2027-2028", start=date(2027, 9, 1), end=date(2028, 8, 31))
+    assert not Dossier.objects.filter(child=lea, school_year=next_year).exists()
+
+    planning = household_planning(
+        actor=actor_of(martin), children=[lea], start=date(2027, 8, 30), end=date(2027, 9, 10), now=NOW
+    )
+
+    assert planning.lines and planning.dossier_missing == []

@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from catalog.calendar import PARIS
+from catalog.engine import Reason
 from catalog.models import CutoffRule, Service
 from families.models import Decision, Dossier
 from families.selectors import FamilyActor
+from reservations.eligibility import households_ineligible
 from reservations.models import Booking, WaitingListEntry
 from reservations.services import Channel, DayRequest, bookings_cancel, bookings_take
 from reservations.services.waiting import (
@@ -290,3 +292,16 @@ def test_a_child_whose_dossier_is_not_validated_cannot_join_and_is_passed_over(f
     lea.refresh_from_db()
     zoe.refresh_from_db()
     assert lea.state == Entry.State.WAITING and zoe.state == Entry.State.BOOKED
+
+
+def test_the_eligibility_of_a_days_line_is_read_in_two_queries_whatever_the_households(
+    families, centre, django_assert_num_queries
+):
+    households, children = families
+    days = [(households[name], children[name], centre, WEDNESDAY) for name in ("Tom", "Léa", "Zoé")]
+    Dossier.objects.filter(child=children["Zoé"]).update(status=Dossier.Status.SUBMITTED)
+
+    with django_assert_num_queries(2):
+        refused = households_ineligible(days)
+
+    assert refused == {(households["Zoé"].pk, children["Zoé"].pk, centre.pk, WEDNESDAY): Reason.DOSSIER}
