@@ -25,7 +25,7 @@ from core.roles import Capability, can
 from families.forms import DecisionForm
 from families.models import Child, Decision, Household
 from families.panels import Panel
-from families.selectors import get_child_for_staff, get_household_for
+from families.selectors import dossier_of, get_child_for_staff, get_household_for
 from reservations import services
 from reservations.models import Booking, Enrolment
 from reservations.prices import priced_days
@@ -99,6 +99,8 @@ def enrolment_review(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "form": form,
         "booked_months": _by_month(bookings),
         "booked_days": len({b.date for b in bookings}),
+        # Booking online waits for it: the agent sees it before validating the typical week.
+        "dossier": dossier_of(child=enrolment.child, school_year=enrolment.school_year),
     }
     return render(request, "reservations/staff/enrolment.html", context)
 

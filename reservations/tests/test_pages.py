@@ -13,7 +13,7 @@ from catalog.calendar import PARIS
 from catalog.models import Service
 from conftest import signed_in
 from core.roles import Role
-from families.models import Decision
+from families.models import Decision, Dossier
 from reservations.models import Booking, Enrolment, EnrolmentRequirement
 from reservations.services import enrolment_decide, enrolment_request
 from reservations.tests.conftest import SEPTEMBER, care_service
@@ -343,3 +343,18 @@ def test_a_service_or_an_enrolment_that_is_no_id_answers_404_or_the_message(agen
     assert "Cochez les inscriptions à valider." in page(none)
     enrolment.refresh_from_db()
     assert enrolment.status == Decision.PENDING
+
+
+def test_the_agent_sees_the_state_of_the_childs_dossier_before_validating(agent, lea, care, year):
+    enrolment = enrol(lea, care, year, {1: ["soir"]})
+    staff = signed_in(agent)
+
+    without = page(staff.get(f"/gestion/inscriptions/{enrolment.pk}/"))
+    Dossier.objects.create(child=lea, school_year=year, status=Dossier.Status.SUBMITTED)
+    submitted = page(staff.get(f"/gestion/inscriptions/{enrolment.pk}/"))
+    Dossier.objects.filter(child=lea).update(status=Dossier.Status.VALIDATED)
+    validated = page(staff.get(f"/gestion/inscriptions/{enrolment.pk}/"))
+
+    assert "pas encore commencé par la famille — les réservations en ligne attendent sa validation" in without
+    assert "Transmis — les réservations en ligne attendent sa validation" in submitted
+    assert "Validé</dd>" in validated and "attendent sa validation" not in validated
